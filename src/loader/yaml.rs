@@ -1,0 +1,174 @@
+//! The one place that knows serde_yaml (archived upstream): swap it here and nowhere else.
+//! Turns its errors into Swedish diagnostics with `path:line:column` and a hint.
+
+use crate::calendar::values::HINT_SEPARATOR;
+use crate::diagnostics::{Diagnostic, Pos};
+use serde::de::DeserializeOwned;
+
+/// Deserialises `text` (the file at `path`) into `T`. `line_offset` is added to reported
+/// lines, for YAML that starts further down a file (front matter).
+pub fn parse<T: DeserializeOwned>(
+    path: &str,
+    text: &str,
+    line_offset: usize,
+) -> Result<T, Diagnostic> {
+    if text.trim().is_empty() {
+        return Err(
+            Diagnostic::error(path, Pos::new(1 + line_offset, 1), "filen är tom")
+                .with_hint("fyll i de obligatoriska fälten; se docs/schema.md"),
+        );
+    }
+    serde_yaml::from_str::<T>(text).map_err(|e| to_diagnostic(path, &e, line_offset))
+}
+
+fn to_diagnostic(path: &str, e: &serde_yaml::Error, line_offset: usize) -> Diagnostic {
+    let pos = e
+        .location()
+        .map(|l| Pos::new(l.line() + line_offset, l.column()))
+        .unwrap_or(Pos::new(1 + line_offset, 1));
+    let raw = e.to_string();
+    // serde_yaml appends " at line N column M"; the position is reported separately.
+    let raw = match raw.rfind(" at line ") {
+        Some(i) => raw[..i].to_string(),
+        None => raw,
+    };
+    let (message, hint) = explain(&raw);
+    Diagnostic::error(path, pos, message).with_hint(hint)
+}
+
+/// Splits serde_yaml's "a.b[0]: message" into the field path and the message.
+fn split_field(raw: &str) -> (Option<&str>, &str) {
+    match raw.split_once(": ") {
+        Some((field, rest)) if !field.contains(' ') && !field.is_empty() => (Some(field), rest),
+        _ => (None, raw),
+    }
+}
+
+fn explain(raw: &str) -> (String, String) {
+    let (field, msg) = split_field(raw);
+    let at = field.map(|f| format!("{f}: ")).unwrap_or_default();
+    if let Some((message, hint)) = msg.split_once(HINT_SEPARATOR) {
+        return (format!("{at}{message}"), hint.to_string());
+    }
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        return unknown(&at, rest, "okänt fält", "fält");
+    }
+    if let Some(rest) = msg.strip_prefix("unknown variant `") {
+        return unknown(&at, rest, "okänt värde", "värden");
+    }
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        let name = rest.trim_end_matches('`');
+        return (
+            format!("{at}fältet `{name}` saknas"),
+            format!(
+                "lägg till `{name}:` med ett värde; se docs/schema.md för vad fältet ska innehålla"
+            ),
+        );
+    }
+    if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        let (got, expected) = rest
+            .split_once(", expected ")
+            .unwrap_or((rest, "något annat"));
+        return (
+            format!("{at}fel typ av värde: {}, förväntade {}", swedish_type(got), swedish_type(expected)),
+            "kontrollera värdet; text som ser ut som ett tal eller datum kan behöva citattecken, till exempel \"07.00-16.30\"; en lista skrivs med \"- \" på varje rad".into(),
+        );
+    }
+    if msg.contains("recursion limit exceeded") {
+        return (
+            format!("{at}för djupt nästlad YAML"),
+            "platta till strukturen; datafilerna behöver bara några nivåer".into(),
+        );
+    }
+    if msg.contains("repetition limit exceeded") {
+        return (
+            format!("{at}för många upprepningar via YAML-alias (&/*)"),
+            "skriv ut värdena i stället för att använda alias".into(),
+        );
+    }
+    if msg.contains("duplicate entry") || msg.contains("duplicate key") {
+        return (
+            format!("{at}samma fält står två gånger: {msg}"),
+            "ta bort eller slå ihop de dubbla raderna".into(),
+        );
+    }
+    (
+        format!("{at}YAML-fel: {msg}"),
+        "kontrollera indrag (mellanslag, inte tabb), kolon efter varje fältnamn och att citattecken är parade".into(),
+    )
+}
+
+fn unknown(at: &str, rest: &str, what: &str, plural: &str) -> (String, String) {
+    let (name, tail) = rest.split_once('`').unwrap_or((rest, ""));
+    let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+    let best = expected
+        .iter()
+        .map(|c| (strsim::jaro_winkler(name, c), *c))
+        .filter(|(score, _)| *score > 0.75)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c);
+    let list = expected
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let hint = match best {
+        Some(b) => format!("menade du `{b}`? Tillåtna {plural}: {list}"),
+        None if expected.is_empty() => "ta bort det".to_string(),
+        None => format!("tillåtna {plural}: {list}"),
+    };
+    (format!("{at}{what} `{name}`"), hint)
+}
+
+fn swedish_type(t: &str) -> String {
+    t.replace("a string", "text")
+        .replace("string", "text")
+        .replace("integer", "heltal")
+        .replace("floating point", "decimaltal")
+        .replace("a sequence", "en lista")
+        .replace("sequence", "lista")
+        .replace("a map", "fält med värden")
+        .replace("map", "fält med värden")
+        .replace("boolean", "sant/falskt")
+        .replace("unit value", "tomt värde")
+        .replace("struct", "fält med värden")
+        .replace("a boolean", "true eller false")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct T {
+        name: String,
+        phone: Option<String>,
+        items: Option<Vec<String>>,
+    }
+
+    #[test]
+    fn unknown_field_suggests_the_closest() {
+        let d = parse::<T>("x.yaml", "name: a\nphnoe: 1\n", 0).unwrap_err();
+        assert_eq!((d.pos.line, d.pos.column), (2, 1));
+        assert_eq!(d.message, "okänt fält `phnoe`");
+        assert!(d.hint.unwrap().starts_with("menade du `phone`?"));
+    }
+
+    #[test]
+    fn missing_and_wrong_type() {
+        let d = parse::<T>("x.yaml", "phone: a\n", 0).unwrap_err();
+        assert!(d.message.contains("fältet `name` saknas"), "{}", d.message);
+        let d = parse::<T>("x.yaml", "name: a\nitems: 5\n", 3).unwrap_err();
+        assert!(d.message.starts_with("items: fel typ"), "{}", d.message);
+        assert_eq!(d.pos.line, 5);
+    }
+
+    #[test]
+    fn syntax_error_has_position() {
+        let d = parse::<T>("x.yaml", "name: a\n  b: [\n", 0).unwrap_err();
+        assert!(d.message.contains("YAML-fel"), "{}", d.message);
+        assert!(d.pos.line >= 2);
+    }
+}
