@@ -7,3 +7,5 @@
 
 pub mod calendar;
 pub mod diagnostics;
+pub mod pii;
+pub mod sanitize;
