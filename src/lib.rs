@@ -9,3 +9,5 @@ pub mod calendar;
 pub mod diagnostics;
 pub mod loader;
 pub mod model;
+pub mod pii;
+pub mod sanitize;
