@@ -5,8 +5,8 @@
 //! [`super::status::hours_json`]; keep the wording of [`status_text`] in step with it.
 
 use super::holidays::{HolidayRule, is_closed_day};
-use super::values::{DaySet, TimeOfDay, TimeRange, month_name, weekday_name};
-use super::{add_days, stockholm};
+use super::values::{DaySet, TimeRange, month_name, weekday_name};
+use super::{add_days, local, stockholm};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, Zoned};
@@ -40,17 +40,6 @@ pub enum Status {
     Closed { opens: Option<Zoned> },
 }
 
-/// Local wall-clock time `minutes` after the start of `date` (1440 = next midnight).
-fn at(tz: &TimeZone, date: Date, t: TimeOfDay) -> Option<Zoned> {
-    let (date, minutes) = if t.minutes >= 1440 {
-        (add_days(date, 1)?, 0)
-    } else {
-        (date, t.minutes)
-    };
-    let dt = date.at((minutes / 60) as i8, (minutes % 60) as i8, 0, 0);
-    tz.to_zoned(dt).ok()
-}
-
 /// Opening intervals from `today` through `today + HORIZON_DAYS`, sorted and merged
 /// where they overlap or touch.
 fn intervals(
@@ -72,7 +61,7 @@ fn intervals(
             if !days.contains(day.weekday()) {
                 continue;
             }
-            if let (Some(s), Some(e)) = (at(tz, day, range.start), at(tz, day, range.end))
+            if let (Some(s), Some(e)) = (local(tz, day, range.start), local(tz, day, range.end))
                 && s < e
             {
                 all.push((s, e));
