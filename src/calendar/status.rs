@@ -322,7 +322,10 @@ console.log(items.map(i => [...i.classes].join(' ') + '|' + (i.querySelector('.l
         );
         let got = run_node(&dom);
         let now: Timestamp = "2026-11-25T12:00:00Z".parse().unwrap();
-        let rust = status_text(&status(&office(), false, &HolidayRule::default(), &now), &now);
+        let rust = status_text(
+            &status(&office(), false, &HolidayRule::default(), &now),
+            &now,
+        );
         assert_eq!(got, [rust, "lp-current|Pågår nu;lp-next|;|".to_string()]);
     }
 }
