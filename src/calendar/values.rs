@@ -94,7 +94,8 @@ impl FromStr for TimeOfDay {
             )
         };
         let (h, m) = t.split_once(['.', ':']).ok_or_else(bad)?;
-        if h.is_empty() || h.len() > 2 || m.len() != 2 {
+        let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+        if h.is_empty() || h.len() > 2 || m.len() != 2 || !digits(h) || !digits(m) {
             return Err(bad());
         }
         let h: u16 = h.parse().map_err(|_| bad())?;
@@ -396,7 +397,11 @@ impl FromStr for MonthOrDate {
                 "skriv ÅÅÅÅ-MM-DD, ÅÅÅÅ-MM eller till exempel \"maj 2021\"",
             )
         };
+        let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
         let (y, m) = if let Some((y, m)) = t.split_once('-') {
+            if !digits(y) || !digits(m) {
+                return Err(bad());
+            }
             (
                 y.parse::<i16>().map_err(|_| bad())?,
                 m.parse::<i8>().map_err(|_| bad())?,
@@ -547,6 +552,10 @@ mod tests {
         assert_eq!("16:30".parse::<TimeOfDay>().unwrap(), TimeOfDay::hm(16, 30));
         assert!("25:00".parse::<TimeOfDay>().is_err());
         assert!("7".parse::<TimeOfDay>().is_err());
+        // Signs are not digits (u16::from_str would accept "+7").
+        assert!("+7.00".parse::<TimeOfDay>().is_err());
+        assert!("07.+5".parse::<TimeOfDay>().is_err());
+        assert_eq!("7.05".parse::<TimeOfDay>().unwrap(), TimeOfDay::hm(7, 5));
         let r: TimeRange = "07.00-16.30".parse().unwrap();
         assert_eq!(r.to_string(), "07.00-16.30");
         let e = "16.30-07.00".parse::<TimeRange>().unwrap_err();
@@ -584,6 +593,8 @@ mod tests {
         assert_eq!(m.date.to_string(), "2021-05-31");
         assert_eq!(m.to_string(), "maj 2021");
         assert_eq!("2021-05".parse::<MonthOrDate>().unwrap(), m);
+        assert!("2021-+5".parse::<MonthOrDate>().is_err());
+        assert!("+2021-05".parse::<MonthOrDate>().is_err());
     }
 
     #[test]
