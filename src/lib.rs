@@ -6,8 +6,20 @@
 //! `render` (pulldown-cmark, tera) → `postprocess` (lol_html) → `output` (atomic write).
 
 pub mod calendar;
+pub mod cli;
+pub mod cmd;
 pub mod diagnostics;
+pub mod export;
 pub mod loader;
+pub mod markdown;
 pub mod model;
+pub mod output;
 pub mod pii;
+pub mod pipeline;
+pub mod postprocess;
+pub mod render;
 pub mod sanitize;
+pub mod schedule;
+pub mod schema;
+pub mod theme;
+pub mod urls;

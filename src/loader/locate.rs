@@ -37,31 +37,44 @@ enum Frame {
     Seq { index: usize },
 }
 
+/// A container being walked, and whether it added a segment to the current path.
+struct Open {
+    frame: Frame,
+    pushed: bool,
+}
+
 /// Position of the value at `path` in `text`; when the full path is not there, the
 /// deepest part of it that is; line 1, column 1 when nothing matches.
 pub fn locate(text: &str, path: &[Seg]) -> Pos {
     let mut best = Pos::new(1, 1);
     let mut best_depth = 0usize;
     let mut parser = Parser::new_from_str(text);
-    let mut stack: Vec<Frame> = Vec::new();
+    let mut stack: Vec<Open> = Vec::new();
     let mut cur: Vec<Seg> = Vec::new();
     // Set when the target is a mapping: its position is that of its first key.
     let mut want_next_scalar = false;
+    // Set when `best` is a mapping's start mark, which sits oddly: use its first key.
+    let mut best_at_next_scalar = false;
     loop {
         let Ok((event, mark)) = parser.next_token() else {
             return best;
         };
         let pos = Pos::new(mark.line(), mark.col() + 1);
-        if want_next_scalar {
-            if let Event::Scalar(..) = event {
+        if let Event::Scalar(..) = event {
+            if want_next_scalar {
                 return pos;
+            }
+            if best_at_next_scalar {
+                best = pos;
+                best_at_next_scalar = false;
             }
         }
         match event {
             Event::StreamEnd => return best,
             Event::MappingEnd | Event::SequenceEnd => {
-                stack.pop();
-                cur.pop();
+                if stack.pop().is_some_and(|o| o.pushed) {
+                    cur.pop();
+                }
                 finish_value(&mut stack);
                 continue;
             }
@@ -72,18 +85,17 @@ pub fn locate(text: &str, path: &[Seg]) -> Pos {
             _ => continue,
         }
         // A node: either a mapping key or a value.
-        let seg = match stack.last_mut() {
-            Some(Frame::Map { key, in_key: true }) => {
-                if let Event::Scalar(s, ..) = &event {
-                    *key = Some(s.clone());
-                }
-                if let Some(Frame::Map { in_key, .. }) = stack.last_mut() {
-                    *in_key = false;
-                }
+        let seg = match stack.last_mut().map(|o| &mut o.frame) {
+            Some(Frame::Map { key, in_key }) if *in_key => {
+                *key = match &event {
+                    Event::Scalar(s, ..) => Some(s.clone()),
+                    _ => None,
+                };
+                *in_key = false;
                 if matches!(event, Event::MappingStart(..) | Event::SequenceStart(..)) {
-                    // A complex key: walk into it without matching.
-                    push_frame(&mut stack, &event);
-                    cur.push(Seg::Key(String::new()));
+                    // A complex key: walk into it; nothing inside can match.
+                    push_frame(&mut stack, &event, true);
+                    cur.push(Seg::Key("\u{0}".into()));
                 }
                 continue;
             }
@@ -99,6 +111,7 @@ pub fn locate(text: &str, path: &[Seg]) -> Pos {
         if full.len() <= path.len() && path[..full.len()] == full[..] && depth >= best_depth {
             best = pos;
             best_depth = depth;
+            best_at_next_scalar = matches!(event, Event::MappingStart(..));
             if full.len() == path.len() {
                 if matches!(event, Event::MappingStart(..)) {
                     want_next_scalar = true;
@@ -109,26 +122,27 @@ pub fn locate(text: &str, path: &[Seg]) -> Pos {
         }
         match event {
             Event::MappingStart(..) | Event::SequenceStart(..) => {
-                push_frame(&mut stack, &event);
-                cur.push(seg.unwrap_or(Seg::Key(String::new())));
+                push_frame(&mut stack, &event, seg.is_some());
+                cur.extend(seg);
             }
             _ => finish_value(&mut stack),
         }
     }
 }
 
-fn push_frame(stack: &mut Vec<Frame>, event: &Event) {
-    stack.push(match event {
+fn push_frame(stack: &mut Vec<Open>, event: &Event, pushed: bool) {
+    let frame = match event {
         Event::MappingStart(..) => Frame::Map {
             key: None,
             in_key: true,
         },
         _ => Frame::Seq { index: 0 },
-    });
+    };
+    stack.push(Open { frame, pushed });
 }
 
-fn finish_value(stack: &mut [Frame]) {
-    match stack.last_mut() {
+fn finish_value(stack: &mut [Open]) {
+    match stack.last_mut().map(|o| &mut o.frame) {
         Some(Frame::Map { in_key, .. }) => *in_key = true,
         Some(Frame::Seq { index }) => *index += 1,
         None => {}
@@ -147,7 +161,7 @@ mod tests {
         assert_eq!(locate(DOC, &path!["checklist", 0, "id"]), Pos::new(3, 9));
         assert_eq!(
             locate(DOC, &path!["checklist", 0, "depends_on", 1]),
-            Pos::new(4, 20)
+            Pos::new(4, 21)
         );
         assert_eq!(
             locate(DOC, &path!["checklist", 1, "depends_on", 0]),

@@ -105,6 +105,22 @@ pub fn load(root: &Path) -> Result<(Loaded, Diagnostics), IoFailure> {
             }
         }
     }
+    // Personal identity numbers are refused wherever they are written.
+    let allow: crate::pii::AllowList = reader
+        .yaml_file(crate::pii::ALLOW_LIST_PATH, false)
+        .unwrap_or_default();
+    if reader.files.contains_key(crate::pii::ALLOW_LIST_PATH) {
+        let files = &*reader.files;
+        let lookup = |p: &str| files.get(p).cloned();
+        for d in crate::pii::validate_allow_list(&allow, crate::pii::ALLOW_LIST_PATH, &lookup) {
+            reader.diags.push(d);
+        }
+    }
+    for (path, text) in reader.files.iter() {
+        for d in crate::pii::scan(path, text, &allow) {
+            reader.diags.push(d);
+        }
+    }
     Ok((out, diags))
 }
 

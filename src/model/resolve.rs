@@ -10,19 +10,6 @@ use crate::model::{Municipality, MunicipalityEntry, ProviderEntry, Site};
 use crate::path;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Eves a municipality may list as closed.
-pub const EVES: [&str; 9] = [
-    "trettondagsafton",
-    "skartorsdag",
-    "paskafton",
-    "valborgsmassoafton",
-    "pingstafton",
-    "midsommarafton",
-    "allhelgonaafton",
-    "julafton",
-    "nyarsafton",
-];
-
 /// Software the issuers no longer support; naming it in a requirement is warned about.
 pub const UNSUPPORTED_SOFTWARE: [&str; 6] = [
     "windows 7",
@@ -252,9 +239,7 @@ fn check_review(
     }
 }
 
-pub fn stockholm() -> jiff::tz::TimeZone {
-    jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC)
-}
+pub use crate::calendar::stockholm;
 
 fn check_municipality(
     cx: &mut Ctx,
@@ -272,17 +257,6 @@ fn check_municipality(
     let routine_slugs: BTreeSet<&str> = routines.iter().map(|r| r.slug.as_str()).collect();
     let sys_list = "systems i data/system.yaml";
 
-    let eves: BTreeSet<&str> = EVES.into_iter().collect();
-    for (i, e) in m.holidays.closed_eves.iter().enumerate() {
-        cx.check_ref(
-            f,
-            path!["holidays", "closed_eves", i],
-            e,
-            &eves,
-            "afton",
-            "listan av aftnar (julafton, nyarsafton, ...)",
-        );
-    }
     let mut used_systems = BTreeSet::new();
     for (i, s) in m.systems.iter().enumerate() {
         cx.check_ref(

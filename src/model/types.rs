@@ -3,6 +3,7 @@
 //! "did you mean" hint instead of silently ignored data. The JSON Schema for editors
 //! is generated from these types (`lovportal schema`), so it cannot drift.
 
+use crate::calendar::holidays::HolidayRule;
 use crate::calendar::values::{DaySet, IsoDate, MonthOrDate, Recurrence, TimeRange};
 use crate::model::values::{Deadline, Email, Phone, Slug, Url};
 use schemars::JsonSchema;
@@ -143,7 +144,7 @@ pub struct Municipality {
     pub services: Vec<Service>,
     /// Which days, besides public holidays, are closed.
     #[serde(default)]
-    pub holidays: HolidayConfig,
+    pub holidays: HolidayRule,
     /// Roles and responsible parties: who orders, approves, creates accounts.
     #[serde(default)]
     pub roles: Vec<Role>,
@@ -168,41 +169,6 @@ pub struct Municipality {
     /// The onboarding checklist.
     #[serde(default)]
     pub checklist: Vec<ChecklistStep>,
-}
-
-/// Closed days beyond the public holidays.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct HolidayConfig {
-    /// Eves that count as closed (default: midsommarafton, julafton, nyarsafton).
-    #[serde(default = "default_closed_eves")]
-    pub closed_eves: Vec<Slug>,
-    /// Extra closed days, e.g. a "klämdag".
-    #[serde(default)]
-    pub extra_closed: Vec<ClosedDay>,
-}
-
-fn default_closed_eves() -> Vec<Slug> {
-    ["midsommarafton", "julafton", "nyarsafton"]
-        .iter()
-        .map(|s| Slug(s.to_string()))
-        .collect()
-}
-
-impl Default for HolidayConfig {
-    fn default() -> Self {
-        HolidayConfig {
-            closed_eves: default_closed_eves(),
-            extra_closed: Vec::new(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ClosedDay {
-    pub date: IsoDate,
-    pub reason: String,
 }
 
 /// A role or responsible party, e.g. "Ansvarig chef hos utföraren", "Kommunens IT-enhet".

@@ -1,0 +1,34 @@
+//! One module per subcommand; each returns the process exit code.
+
+pub mod build;
+pub mod check;
+pub mod schema;
+
+use crate::diagnostics::Diagnostics;
+use crate::pipeline::Failure;
+
+/// Prints diagnostics to stderr, sorted, followed by a count.
+pub fn report(diags: &Diagnostics) {
+    for d in diags.sorted() {
+        eprintln!("{d}");
+    }
+}
+
+/// Prints a failure and returns its exit code.
+pub fn fail(f: Failure) -> i32 {
+    match f {
+        Failure::Content(d) => {
+            report(&d);
+            eprintln!(
+                "\n{} fel, {} varningar. Inget skrevs; den tidigare portalen är orörd.",
+                d.error_count(),
+                d.warning_count()
+            );
+            1
+        }
+        Failure::Io(e) => {
+            eprintln!("fel: {e}");
+            2
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! Write stage: the whole output is written to a staging directory next to the target
+//! and then swapped in with one atomic rename, so a reader (or a crash) sees either the
+//! previous site or the new one, never a mix. Leftovers of an interrupted run are removed
+//! on the next one.
+
+use crate::diagnostics::IoFailure;
+use crate::render::OutFile;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> IoFailure + '_ {
+    move |error| IoFailure {
+        path: path.to_path_buf(),
+        error,
+    }
+}
+
+/// Marker in the names of staging and retired directories next to the output.
+const STAGING: &str = ".lovportal-staging-";
+const RETIRED: &str = ".lovportal-retired-";
+
+/// Writes `files` to `out` atomically.
+pub fn write_atomic(out: &Path, files: &[OutFile]) -> Result<(), IoFailure> {
+    let out = absolute(out)?;
+    let parent = out
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("/"));
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+    clean_leftovers(&parent, &name);
+    if out.exists() && !out.is_dir() {
+        return Err(IoFailure {
+            path: out.clone(),
+            error: std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "utdata-sökvägen finns redan och är ingen mapp",
+            ),
+        });
+    }
+    let staging = parent.join(format!(".{name}{STAGING}{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir(&staging).map_err(io(&staging))?;
+    let result = write_tree(&staging, files).and_then(|_| swap_in(&staging, &out, &parent, &name));
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn write_tree(dir: &Path, files: &[OutFile]) -> Result<(), IoFailure> {
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|(p, _)| Path::new(p).parent().map(|d| dir.join(d)))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        std::fs::create_dir_all(d).map_err(io(d))?;
+    }
+    files.par_iter().try_for_each(|(p, bytes)| {
+        let path = dir.join(p);
+        std::fs::write(&path, bytes).map_err(io(&path))
+    })
+}
+
+fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), IoFailure> {
+    if !out.exists() {
+        return std::fs::rename(staging, out).map_err(io(out));
+    }
+    if exchange(staging, out) {
+        // `staging` now holds the previous site.
+        let _ = std::fs::remove_dir_all(staging);
+        return Ok(());
+    }
+    // No atomic exchange on this platform: two renames, with the old tree kept until the
+    // new one is in place.
+    let retired = parent.join(format!(".{name}{RETIRED}{}", std::process::id()));
+    std::fs::rename(out, &retired).map_err(io(out))?;
+    if let Err(e) = std::fs::rename(staging, out) {
+        let _ = std::fs::rename(&retired, out);
+        return Err(io(out)(e));
+    }
+    let _ = std::fs::remove_dir_all(&retired);
+    Ok(())
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let (Ok(ca), Ok(cb)) = (
+        CString::new(a.as_os_str().as_bytes()),
+        CString::new(b.as_os_str().as_bytes()),
+    ) else {
+        return false;
+    };
+    // SAFETY: both pointers are valid NUL-terminated strings for the duration of the call.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    r == 0
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> bool {
+    false
+}
+
+/// Removes staging and retired directories left by a run that was killed.
+fn clean_leftovers(parent: &Path, name: &str) {
+    let Ok(rd) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [format!(".{name}{STAGING}"), format!(".{name}{RETIRED}")];
+    for e in rd.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        if prefixes.iter().any(|p| n.starts_with(p.as_str())) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+fn absolute(p: &Path) -> Result<PathBuf, IoFailure> {
+    if p.is_absolute() {
+        return Ok(p.to_path_buf());
+    }
+    let cwd = std::env::current_dir().map_err(io(p))?;
+    Ok(cwd.join(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_previous_output_completely() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_atomic(
+            &out,
+            &[
+                ("a/index.html".into(), b"one".to_vec()),
+                ("old.txt".into(), b"x".to_vec()),
+            ],
+        )
+        .unwrap();
+        write_atomic(&out, &[("a/index.html".into(), b"two".to_vec())]).unwrap();
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"two");
+        assert!(!out.join("old.txt").exists());
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn leftovers_of_a_killed_run_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let stale = dir.path().join(".public.lovportal-staging-999999");
+        std::fs::create_dir_all(stale.join("x")).unwrap();
+        write_atomic(
+            &dir.path().join("public"),
+            &[("index.html".into(), b"a".to_vec())],
+        )
+        .unwrap();
+        assert!(!stale.exists());
+    }
+}

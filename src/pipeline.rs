@@ -1,0 +1,96 @@
+//! The one road every command travels: load → model → render → post-process, with the
+//! time of each stage. `build` writes the result, `check` only reports, `serve` keeps it.
+
+use crate::diagnostics::{Diagnostics, IoFailure};
+use crate::model::Site;
+use crate::render::{OutFile, RenderOptions, render};
+use crate::urls::LinkStyle;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: PathBuf,
+    pub links: LinkStyle,
+    pub now: jiff::Timestamp,
+}
+
+#[derive(Debug)]
+pub struct Built {
+    pub files: Vec<OutFile>,
+    /// Warnings (a successful build has no errors).
+    pub diags: Diagnostics,
+    pub timings: Vec<(&'static str, Duration)>,
+    pub pages: usize,
+}
+
+#[derive(Debug)]
+pub enum Failure {
+    /// The content has errors (exit code 1).
+    Content(Diagnostics),
+    /// Reading or writing failed (exit code 2).
+    Io(IoFailure),
+}
+
+pub fn build(opts: &Options) -> Result<Built, Failure> {
+    let mut timings = Vec::new();
+    let t = Instant::now();
+    let (site, mut diags) = Site::load(&opts.root, opts.now).map_err(Failure::Io)?;
+    timings.push(("läsa in och kontrollera", t.elapsed()));
+    let Some(site) = site else {
+        return Err(Failure::Content(diags));
+    };
+    let t = Instant::now();
+    let files = render(
+        &site,
+        &opts.root,
+        &RenderOptions {
+            links: opts.links.clone(),
+        },
+    )
+    .map_err(|d| {
+        let mut all = diags.clone();
+        all.extend(d);
+        Failure::Content(all)
+    })?;
+    timings.push(("rendera", t.elapsed()));
+    let pages = files.iter().filter(|(p, _)| p.ends_with(".html")).count();
+    diags = Diagnostics::from_iter(diags.sorted());
+    Ok(Built {
+        files,
+        diags,
+        timings,
+        pages,
+    })
+}
+
+/// `--now`: an RFC 3339 instant, a local Stockholm date-time, or a date (midnight).
+/// Without it, the start of today in Stockholm, so builds on the same day are identical.
+pub fn parse_now(s: Option<&str>) -> Result<jiff::Timestamp, String> {
+    let tz = crate::calendar::stockholm();
+    let Some(s) = s else {
+        let today = jiff::Timestamp::now().to_zoned(tz.clone()).date();
+        return today
+            .to_zoned(tz)
+            .map(|z| z.timestamp())
+            .map_err(|e| e.to_string());
+    };
+    if let Ok(t) = s.parse::<jiff::Timestamp>() {
+        return Ok(t);
+    }
+    if let Ok(dt) = s.parse::<jiff::civil::DateTime>() {
+        return dt
+            .to_zoned(tz)
+            .map(|z| z.timestamp())
+            .map_err(|e| e.to_string());
+    }
+    if let Ok(d) = s.parse::<jiff::civil::Date>() {
+        return d
+            .to_zoned(tz)
+            .map(|z| z.timestamp())
+            .map_err(|e| e.to_string());
+    }
+    Err(format!(
+        "--now {s:?} är ingen tidpunkt: skriv till exempel 2026-11-23T10:00 eller 2026-11-23"
+    ))
+}
