@@ -89,7 +89,11 @@ async fn dark_mode_matches_prefers_color_scheme_dark() {
 
     let light = driver.session().await;
     light.goto(&url).await.unwrap();
-    assert_eq!(eval(&light, query).await, false, "control: light by default");
+    assert_eq!(
+        eval(&light, query).await,
+        false,
+        "control: light by default"
+    );
     light.close().await.unwrap();
 
     let dark = driver
@@ -251,7 +255,11 @@ fn static_server_serves_under_prefix_with_content_types() {
     assert_eq!(status("/portal"), "HTTP/1.1 301 Moved Permanently");
     assert_eq!(status("/portal/sub"), "HTTP/1.1 301 Moved Permanently");
     assert_eq!(status("/portal/missing.html"), "HTTP/1.1 404 Not Found");
-    assert_eq!(status("/index.html"), "HTTP/1.1 404 Not Found", "outside prefix");
+    assert_eq!(
+        status("/index.html"),
+        "HTTP/1.1 404 Not Found",
+        "outside prefix"
+    );
     assert_eq!(status("/a.css"), "HTTP/1.1 404 Not Found", "outside prefix");
     for evil in [
         "/portal/../secret-outside.txt",
