@@ -14,6 +14,10 @@ pub fn process(html: &str, depth: usize, style: &LinkStyle) -> Result<String, St
         }
     };
     let settings = RewriteStrSettings::new()
+        .append_element_content_handler(element!("html[data-root]", |el| {
+            el.set_attribute("data-root", &style.root(depth))?;
+            Ok(())
+        }))
         .append_element_content_handler(element!("a[href]", |el| {
             fix(el, "href");
             let href = el.get_attribute("href").unwrap_or_default();

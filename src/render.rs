@@ -130,7 +130,25 @@ fn build_tera(files: &[(String, String, String)]) -> Result<tera::Tera, Diagnost
     tera.add_raw_templates(templates)
         .map_err(|e| template_error("(mallar)", &e))?;
     tera.autoescape_on(vec![".html"]);
+    tera.set_escape_fn(escape_html);
     Ok(tera)
+}
+
+/// HTML escaping for every value a template prints. Unlike tera's default it leaves `/`
+/// alone, so `@/` links built from data stay recognisable to the post-process stage.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Every page path an internal link may point at (normalised, without `@/`).

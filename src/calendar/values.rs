@@ -12,6 +12,8 @@ use std::str::FromStr;
 pub struct ValueError {
     pub message: String,
     pub hint: String,
+    /// The text that failed to parse, so the loader can point at it.
+    pub raw: Option<String>,
 }
 
 /// Separates message and hint inside a serde error string, so the loader can split them.
@@ -22,13 +24,24 @@ impl ValueError {
         ValueError {
             message: message.into(),
             hint: hint.into(),
+            raw: None,
         }
+    }
+
+    /// The same error, remembering the text that failed to parse.
+    pub fn with_raw(mut self, raw: &str) -> ValueError {
+        self.raw = Some(raw.trim().to_string());
+        self
     }
 }
 
 impl fmt::Display for ValueError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}{}{}", self.message, HINT_SEPARATOR, self.hint)
+        write!(f, "{}{}{}", self.message, HINT_SEPARATOR, self.hint)?;
+        if let Some(raw) = &self.raw {
+            write!(f, "{HINT_SEPARATOR}{raw}")?;
+        }
+        Ok(())
     }
 }
 
@@ -41,7 +54,7 @@ macro_rules! string_value {
         impl<'de> serde::Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let s = <String as serde::Deserialize>::deserialize(d)?;
-                s.parse().map_err(serde::de::Error::custom)
+                s.parse().map_err(|e: $crate::calendar::values::ValueError| serde::de::Error::custom(e.with_raw(&s)))
             }
         }
         impl serde::Serialize for $ty {

@@ -38,6 +38,9 @@ pub struct Loaded {
     pub providers: Vec<(String, String, Provider)>,
     /// Text of every source file by its path relative to the root.
     pub files: BTreeMap<String, String>,
+    /// Slugs of municipality files that exist but could not be read; references to
+    /// them are not reported again.
+    pub broken_municipalities: std::collections::BTreeSet<String>,
 }
 
 pub const SITE_FILE: &str = "data/site.yaml";
@@ -70,8 +73,11 @@ pub fn load(root: &Path) -> Result<(Loaded, Diagnostics), IoFailure> {
     out.systems = reader.yaml_file(SYSTEMS_FILE, true);
 
     for (slug, rel) in reader.list(MUNICIPALITY_DIR, &["yaml", "yml"])? {
-        if let Some(m) = reader.yaml_file::<Municipality>(&rel, true) {
-            out.municipalities.push((slug, rel, m));
+        match reader.yaml_file::<Municipality>(&rel, true) {
+            Some(m) => out.municipalities.push((slug, rel, m)),
+            None => {
+                out.broken_municipalities.insert(slug);
+            }
         }
     }
     for (id, rel) in reader.list(PROVIDER_DIR, &["yaml", "yml"])? {

@@ -18,10 +18,10 @@ pub fn parse<T: DeserializeOwned>(
                 .with_hint("fyll i de obligatoriska fälten; se docs/schema.md"),
         );
     }
-    serde_yaml::from_str::<T>(text).map_err(|e| to_diagnostic(path, &e, line_offset))
+    serde_yaml::from_str::<T>(text).map_err(|e| to_diagnostic(path, text, &e, line_offset))
 }
 
-fn to_diagnostic(path: &str, e: &serde_yaml::Error, line_offset: usize) -> Diagnostic {
+fn to_diagnostic(path: &str, text: &str, e: &serde_yaml::Error, line_offset: usize) -> Diagnostic {
     let pos = e
         .location()
         .map(|l| Pos::new(l.line() + line_offset, l.column()))
@@ -32,8 +32,54 @@ fn to_diagnostic(path: &str, e: &serde_yaml::Error, line_offset: usize) -> Diagn
         Some(i) => raw[..i].to_string(),
         None => raw,
     };
+    // A value type's own error points at the enclosing mapping; find the value itself.
+    if let Some(found) = value_error_position(text, e, &raw) {
+        let (field, value_offset) = found;
+        let (message, hint) = explain(&raw);
+        let p = Pos::of_offset(text, value_offset);
+        let message = match (message.split_once(": "), field) {
+            (Some((at, rest)), Some(field)) if !at.contains(' ') && !at.ends_with(&field) => {
+                format!("{at}.{field}: {rest}")
+            }
+            _ => message,
+        };
+        return Diagnostic::error(path, Pos::new(p.line + line_offset, p.column), message)
+            .with_hint(hint);
+    }
     let (message, hint) = explain(&raw);
     Diagnostic::error(path, pos, message).with_hint(hint)
+}
+
+/// For an error raised by a value type (it carries the raw text after the second
+/// separator), the byte offset of that text at or after serde's position, and the key
+/// written before it on the same line.
+fn value_error_position(
+    text: &str,
+    e: &serde_yaml::Error,
+    raw: &str,
+) -> Option<(Option<String>, usize)> {
+    let mut parts = raw.split(HINT_SEPARATOR);
+    let (_, _, value) = (parts.next()?, parts.next()?, parts.next()?);
+    if value.is_empty() {
+        return None;
+    }
+    let from = e.location().map(|l| l.index()).unwrap_or(0).min(text.len());
+    let from = (0..=from)
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0);
+    let at = from + text[from..].find(value)?;
+    let line_start = text[..at].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let before = text[line_start..at]
+        .trim()
+        .trim_start_matches("- ")
+        .trim_end_matches(['"', '\''])
+        .trim();
+    let key = before
+        .strip_suffix(':')
+        .map(|k| k.trim().to_string())
+        .filter(|k| !k.is_empty() && !k.contains(' '));
+    Some((key, at))
 }
 
 /// Splits serde_yaml's "a.b[0]: message" into the field path and the message.
@@ -47,7 +93,8 @@ fn split_field(raw: &str) -> (Option<&str>, &str) {
 fn explain(raw: &str) -> (String, String) {
     let (field, msg) = split_field(raw);
     let at = field.map(|f| format!("{f}: ")).unwrap_or_default();
-    if let Some((message, hint)) = msg.split_once(HINT_SEPARATOR) {
+    if let Some((message, rest)) = msg.split_once(HINT_SEPARATOR) {
+        let hint = rest.split(HINT_SEPARATOR).next().unwrap_or(rest);
         return (format!("{at}{message}"), hint.to_string());
     }
     if let Some(rest) = msg.strip_prefix("unknown field `") {

@@ -105,6 +105,7 @@ pub fn resolve(loaded: Loaded, now: jiff::Timestamp, diags: &mut Diagnostics) ->
         routines,
         providers,
         files,
+        broken_municipalities: broken,
     } = loaded;
     let mut cx = Ctx {
         files: &files,
@@ -145,7 +146,7 @@ pub fn resolve(loaded: Loaded, now: jiff::Timestamp, diags: &mut Diagnostics) ->
     }
     let slugs: BTreeSet<&str> = entries.iter().map(|m| m.slug.as_str()).collect();
     for r in &routines {
-        if !slugs.contains(r.municipality.as_str()) {
+        if !slugs.contains(r.municipality.as_str()) && !broken.contains(&r.municipality) {
             cx.diags.push(
                 Diagnostic::error(&r.path, Pos::new(1, 1), format!("mappen content/{} hör inte till någon kommun", r.municipality))
                     .with_hint(format!("skapa data/kommuner/{}.yaml, eller flytta rutinen till en befintlig kommuns mapp", r.municipality)),
@@ -162,6 +163,7 @@ pub fn resolve(loaded: Loaded, now: jiff::Timestamp, diags: &mut Diagnostics) ->
             .iter()
             .find(|m| m.slug == data.municipality.as_str())
         {
+            None if broken.contains(data.municipality.as_str()) => {}
             None => cx.check_ref(
                 &path,
                 path!["municipality"],
