@@ -7,10 +7,10 @@ use lol_html::{RewriteStrSettings, element, rewrite_str};
 
 pub fn process(html: &str, depth: usize, style: &LinkStyle) -> Result<String, String> {
     let fix = |el: &mut Element, attr: &str| {
-        if let Some(v) = el.get_attribute(attr) {
-            if let Some(target) = v.strip_prefix("@/") {
-                let _ = el.set_attribute(attr, &resolve(target, depth, style));
-            }
+        if let Some(v) = el.get_attribute(attr)
+            && let Some(target) = v.strip_prefix("@/")
+        {
+            let _ = el.set_attribute(attr, &resolve(target, depth, style));
         }
     };
     let settings = RewriteStrSettings::new()

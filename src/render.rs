@@ -693,10 +693,11 @@ fn checklist_ctx(m: &MunicipalityEntry, provider: Option<&crate::model::Provider
     let mut phases: Vec<(crate::model::Phase, Vec<Value>)> = Vec::new();
     for i in order {
         let s = &m.data.checklist[i];
-        if let Some(w) = wanted {
-            if !s.services.is_empty() && !s.services.iter().any(|x| w.contains(x)) {
-                continue;
-            }
+        if let Some(w) = wanted
+            && !s.services.is_empty()
+            && !s.services.iter().any(|x| w.contains(x))
+        {
+            continue;
         }
         let depends: Vec<Value> = s
             .depends_on

@@ -150,6 +150,7 @@ fn finish_value(stack: &mut [Open]) {
 }
 
 #[cfg(test)]
+#[allow(clippy::useless_vec)]
 mod tests {
     use super::*;
 

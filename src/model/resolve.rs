@@ -374,17 +374,17 @@ fn check_municipality(
                         }
                     }
                 }
-                if let Some(o) = &h.out_of_hours {
-                    if let Some(c2) = &o.contact {
-                        cx.check_ref(
-                            f,
-                            path!["contacts", i, "hours", "out_of_hours", "contact"],
-                            c2,
-                            &contacts,
-                            "kontakt",
-                            "contacts",
-                        );
-                    }
+                if let Some(o) = &h.out_of_hours
+                    && let Some(c2) = &o.contact
+                {
+                    cx.check_ref(
+                        f,
+                        path!["contacts", i, "hours", "out_of_hours", "contact"],
+                        c2,
+                        &contacts,
+                        "kontakt",
+                        "contacts",
+                    );
                 }
             }
         }
@@ -515,17 +515,17 @@ fn check_municipality(
                 "checklist",
             );
         }
-        if let Some(dl) = &s.deadline {
-            if let Anchor::AfterStep(step) = &dl.anchor {
-                cx.check_ref(
-                    f,
-                    path!["checklist", i, "deadline"],
-                    &Slug(step.clone()),
-                    &steps,
-                    "steg",
-                    "checklist",
-                );
-            }
+        if let Some(dl) = &s.deadline
+            && let Anchor::AfterStep(step) = &dl.anchor
+        {
+            cx.check_ref(
+                f,
+                path!["checklist", i, "deadline"],
+                &Slug(step.clone()),
+                &steps,
+                "steg",
+                "checklist",
+            );
         }
         for (j, sv) in s.services.iter().enumerate() {
             if !m.services.is_empty() && !m.services.contains(sv) {
@@ -579,10 +579,10 @@ pub fn step_dependencies(m: &Municipality) -> Vec<Vec<usize>> {
                 .iter()
                 .filter_map(|d| index.get(d.as_str()).copied())
                 .collect();
-            if let Some(dl) = &s.deadline {
-                if let Anchor::AfterStep(step) = &dl.anchor {
-                    deps.extend(index.get(step.as_str()).copied());
-                }
+            if let Some(dl) = &s.deadline
+                && let Anchor::AfterStep(step) = &dl.anchor
+            {
+                deps.extend(index.get(step.as_str()).copied());
             }
             deps.sort_unstable();
             deps.dedup();
@@ -610,10 +610,10 @@ fn find_cycle(m: &Municipality) -> Option<Vec<usize>> {
                 let start = stack.iter().position(|&x| x == d).unwrap_or(0);
                 return Some(stack[start..].to_vec());
             }
-            if state[d] == 0 {
-                if let Some(c) = visit(d, deps, state, stack) {
-                    return Some(c);
-                }
+            if state[d] == 0
+                && let Some(c) = visit(d, deps, state, stack)
+            {
+                return Some(c);
             }
         }
         stack.pop();
