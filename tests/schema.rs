@@ -13,6 +13,9 @@ fn committed_schemas_match_the_types() {
             path.display()
         );
         let v: serde_json::Value = serde_json::from_str(&generated).unwrap();
-        assert_eq!(v["additionalProperties"], false, "{kind}: unknown fields must be refused");
+        assert_eq!(
+            v["additionalProperties"], false,
+            "{kind}: unknown fields must be refused"
+        );
     }
 }
