@@ -4,6 +4,7 @@
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::model::resolve::{ordered_steps, stockholm};
+use crate::model::values::{Anchor, LeadUnit};
 use crate::model::{MunicipalityEntry, Routine, Service, Site};
 use crate::urls::{LinkStyle, depth_of, normalize};
 use crate::{export, markdown, postprocess, theme};
@@ -334,7 +335,7 @@ fn pages(site: &Site, bodies: &BTreeMap<String, String>) -> Vec<Page> {
                     crumbs,
                     Some(m),
                 ),
-                checklist_ctx(m, None),
+                checklist_ctx(m, None, today.year()),
             ),
         });
     }
@@ -419,7 +420,7 @@ fn pages(site: &Site, bodies: &BTreeMap<String, String>) -> Vec<Page> {
                     crumbs,
                     Some(m),
                 ),
-                checklist_ctx(m, Some(p)),
+                checklist_ctx(m, Some(p), today.year()),
             ),
         });
     }
@@ -678,7 +679,7 @@ fn municipality_ctx(site: &Site, m: &MunicipalityEntry, today: jiff::civil::Date
     })
 }
 
-fn checklist_ctx(m: &MunicipalityEntry, provider: Option<&crate::model::ProviderEntry>) -> Value {
+fn checklist_ctx(m: &MunicipalityEntry, provider: Option<&crate::model::ProviderEntry>, year: i16) -> Value {
     let role_names: BTreeMap<&str, &str> = m
         .data
         .roles
@@ -707,9 +708,25 @@ fn checklist_ctx(m: &MunicipalityEntry, provider: Option<&crate::model::Provider
             .collect();
         let e = s.eservice.as_ref().and_then(|e| m.eservice(e.as_str()));
         let d = due.get(s.id.as_str());
+        let title_of = |id: &str| m.data.checklist.iter().find(|x| x.id.as_str() == id).map(|x| x.title.clone()).unwrap_or_default();
+        let lead = s.deadline.as_ref().map(|dl| {
+            let unit = match dl.unit {
+                LeadUnit::WorkingDays => "wd",
+                LeadUnit::CalendarDays => "cd",
+                LeadUnit::Weeks => "w",
+            };
+            let anchor = match &dl.anchor {
+                Anchor::BeforeStart => "before-start".to_string(),
+                Anchor::AfterStart => "after-start".to_string(),
+                Anchor::AfterStep(step) => format!("step:{step}"),
+            };
+            json!({"amount": dl.amount, "unit": unit, "anchor": anchor})
+        });
         let v = json!({
             "id": s.id, "title": s.title, "who": s.who.as_ref().and_then(|w| role_names.get(w.as_str())),
-            "deadline": s.deadline.as_ref().map(|d| d.to_string()), "recurrence": s.recurrence, "depends": depends,
+            "deadline": s.deadline.as_ref().map(|dl| deadline_text(dl, &title_of)), "lead": lead,
+            "service_ids": s.services.iter().map(|x| x.id()).collect::<Vec<_>>().join(" "),
+            "recurrence": s.recurrence, "depends": depends,
             "eservice": e.map(|e| &e.name), "eservice_id": s.eservice, "eservice_url": e.and_then(|e| e.url.as_ref()),
             "services": services(&s.services), "note": s.note,
             "routine": s.routine, "routine_title": s.routine.as_ref().and_then(|r| m.routine(r.as_str())).map(|r| &r.meta.title),
@@ -725,11 +742,14 @@ fn checklist_ctx(m: &MunicipalityEntry, provider: Option<&crate::model::Provider
         .into_iter()
         .map(|(p, steps)| json!({"id": slugify(p.name()), "name": p.name(), "steps": steps}))
         .collect();
+    let closed = closed_dates_json(m, year);
+    let offered: Vec<Value> = m.data.services.iter().map(|s| json!({"id": s.id(), "name": s.name()})).collect();
     match provider {
         None => json!({
             "heading": format!("Checklista inför driftstart i {}", m.data.name),
             "intro": "Alla steg en ny utförare går igenom, i den ordning de behöver göras, med tidsfrister räknat från driftstart.",
-            "list_id": m.slug, "phases": phases,
+            "list_id": m.slug, "phases": phases, "closed_json": closed, "offered": offered,
+            "scripts": ["tid.js", "checklista.js"],
         }),
         Some(p) => {
             let contacts: Vec<Value> = p
@@ -741,11 +761,42 @@ fn checklist_ctx(m: &MunicipalityEntry, provider: Option<&crate::model::Provider
             json!({
                 "heading": format!("Checklista för {}", p.data.name),
                 "intro": format!("Plan för driftstart i {} med datum räknade bakåt från startdagen i arbetsdagar (helger och helgdagar räknas inte).", m.data.name),
-                "list_id": format!("utforare-{}", p.id), "phases": phases, "provider": p.data,
+                "list_id": format!("utforare-{}", p.id), "phases": phases, "provider": p.data, "closed_json": closed,
+                "ics": format!("@/utforare/{}/checklista.ics", p.id), "scripts": ["tid.js", "checklista.js"],
                 "services": services(&p.data.services), "start_label": crate::schedule::date_label(p.data.start_date.0), "contacts": contacts,
             })
         }
     }
+}
+
+/// "10 arbetsdagar före driftstart", "5 arbetsdagar efter steget ”Beställ SITHS-kort”".
+fn deadline_text(dl: &crate::model::values::Deadline, title_of: &dyn Fn(&str) -> String) -> String {
+    let unit = match (dl.unit, dl.amount == 1) {
+        (LeadUnit::WorkingDays, true) => "arbetsdag",
+        (LeadUnit::WorkingDays, false) => "arbetsdagar",
+        (LeadUnit::CalendarDays, true) => "dag",
+        (LeadUnit::CalendarDays, false) => "dagar",
+        (LeadUnit::Weeks, true) => "vecka",
+        (LeadUnit::Weeks, false) => "veckor",
+    };
+    match &dl.anchor {
+        Anchor::BeforeStart => format!("{} {unit} före driftstart", dl.amount),
+        Anchor::AfterStart => format!("{} {unit} efter driftstart", dl.amount),
+        Anchor::AfterStep(step) => format!("{} {unit} efter steget ”{}”", dl.amount, title_of(step)),
+    }
+}
+
+/// Every closed date (public holidays, closed eves, extra days) of the municipality for
+/// four years from the build's year, as a JSON list the checklist
+/// script counts working days with: the holiday rule is described once, in Rust.
+fn closed_dates_json(m: &MunicipalityEntry, from_year: i16) -> String {
+    let mut dates: Vec<String> = Vec::new();
+    for year in from_year..from_year + 4 {
+        for (d, _) in crate::calendar::holidays::closed_days(&m.data.holidays, year) {
+            dates.push(d.to_string());
+        }
+    }
+    Value::from(dates).to_string()
 }
 
 /// An ASCII id for a heading text: "Vem gör vad" → "vem-gor-vad".

@@ -28,6 +28,7 @@ theme_files!(
     "static/css/style.css",
     "static/css/print.css",
     "static/js/tid.js",
+    "static/js/checklista.js",
 );
 
 pub const THEME_DIR: &str = "themes/default";

@@ -204,6 +204,9 @@ pub fn resolve(loaded: Loaded, now: jiff::Timestamp, diags: &mut Diagnostics) ->
                 }
             }
         }
+        if let Some(m) = entries.iter().find(|m| m.slug == data.municipality.as_str()) {
+            check_provider_dates(&mut cx, &path, &data, m, now);
+        }
         provider_entries.push(ProviderEntry { id, path, data });
     }
 
@@ -220,6 +223,33 @@ pub fn resolve(loaded: Loaded, now: jiff::Timestamp, diags: &mut Diagnostics) ->
         files,
         now,
     })
+}
+
+/// A start on a closed day is an error; a step already due at build time is a warning.
+fn check_provider_dates(cx: &mut Ctx, path: &str, p: &crate::model::Provider, m: &MunicipalityEntry, now: jiff::Timestamp) {
+    let start = p.start_date.0;
+    if let Some(why) = crate::calendar::holidays::is_closed_day(&m.data.holidays, start) {
+        cx.error(
+            path,
+            path!["start_date"],
+            format!("driftstarten {start} infaller en stängd dag ({why})"),
+            "välj en vardag då kommunens IT-stöd är öppet".into(),
+        );
+        return;
+    }
+    let today = now.to_zoned(stockholm()).date();
+    let due = crate::schedule::due_dates(&m.data, start);
+    for s in &m.data.checklist {
+        let applies = s.services.is_empty() || s.services.iter().any(|x| p.services.contains(x));
+        if let Some(d) = due.get(s.id.as_str()).filter(|d| **d < today && applies) {
+            cx.warn(
+                path,
+                path!["start_date"],
+                format!("steget \"{}\" skulle ha gjorts senast {d}, före dagens datum", s.title),
+                "kontrollera att steget är klart, eller flytta driftstarten".into(),
+            );
+        }
+    }
 }
 
 fn check_review(
