@@ -7,3 +7,4 @@
 
 pub mod calendar;
 pub mod diagnostics;
+pub mod search;
