@@ -4,5 +4,3 @@
 
 pub mod index;
 pub mod text;
-
-

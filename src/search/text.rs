@@ -31,16 +31,15 @@ pub const MAX_WORD: usize = 40;
 /// indexed; the list is shipped to the client in `sok/meta.js` so a query drops the
 /// same words.
 pub const STOP_WORDS: &[&str] = &[
-    "alla", "allt", "att", "av", "blev", "bli", "blir", "blivit", "da", "dar", "de", "dem",
-    "den", "denna", "deras", "dess", "dessa", "det", "detta", "dig", "din", "dina", "ditt",
-    "du", "efter", "ej", "eller", "en", "er", "era", "ert", "ett", "for", "fran", "ha", "hade",
-    "han", "hans", "har", "hennes", "hon", "honom", "hur", "i", "icke", "ingen", "inom",
-    "inte", "jag", "ju", "kan", "kunde", "man", "med", "mellan", "men", "mig", "min", "mina",
-    "mitt", "mot", "mycket", "nagon", "nagot", "nagra", "nar", "ni", "nu", "och", "ocksa",
-    "om", "oss", "over", "pa", "sa", "sadan", "sadana", "sadant", "samma", "samt", "sedan",
-    "sig", "sin", "sina", "sitta", "ska", "skulle", "som", "till", "ut", "utan", "vad", "var",
-    "vara", "varfor", "varit", "varje", "vars", "vart", "vem", "vi", "vid", "vilka", "vilkas",
-    "vilken", "vilket", "an", "at",
+    "alla", "allt", "att", "av", "blev", "bli", "blir", "blivit", "da", "dar", "de", "dem", "den",
+    "denna", "deras", "dess", "dessa", "det", "detta", "dig", "din", "dina", "ditt", "du", "efter",
+    "ej", "eller", "en", "er", "era", "ert", "ett", "for", "fran", "ha", "hade", "han", "hans",
+    "har", "hennes", "hon", "honom", "hur", "i", "icke", "ingen", "inom", "inte", "jag", "ju",
+    "kan", "kunde", "man", "med", "mellan", "men", "mig", "min", "mina", "mitt", "mot", "mycket",
+    "nagon", "nagot", "nagra", "nar", "ni", "nu", "och", "ocksa", "om", "oss", "over", "pa", "sa",
+    "sadan", "sadana", "sadant", "samma", "samt", "sedan", "sig", "sin", "sina", "sitta", "ska",
+    "skulle", "som", "till", "ut", "utan", "vad", "var", "vara", "varfor", "varit", "varje",
+    "vars", "vart", "vem", "vi", "vid", "vilka", "vilkas", "vilken", "vilket", "an", "at",
 ];
 
 static STOP_SET: LazyLock<HashSet<&'static str>> =
@@ -323,7 +322,8 @@ impl Vocabulary {
                         nexts.push(end + 1);
                     }
                     for next in nexts {
-                        if let Some(rest) = self.best_split(chars, next, parts_left - 1, false, memo)
+                        if let Some(rest) =
+                            self.best_split(chars, next, parts_left - 1, false, memo)
                         {
                             let mut parts = vec![(start, end)];
                             parts.extend(rest.parts);
@@ -374,7 +374,16 @@ mod tests {
     fn tokenize_swedish_text() {
         assert_eq!(
             words("Beställ SITHS-kort, byt lösenord (ÅÄÖ é ü) 2024!"),
-            ["beställ", "sithskort", "byt", "lösenord", "åäö", "é", "ü", "2024"]
+            [
+                "beställ",
+                "sithskort",
+                "byt",
+                "lösenord",
+                "åäö",
+                "é",
+                "ü",
+                "2024"
+            ]
         );
         let t = tokenize("Ett SITHS-kort.");
         assert_eq!(t[1].raw, "SITHS-kort");
@@ -519,11 +528,20 @@ mod tests {
     fn compound_prefers_fewer_and_longer_parts() {
         let v = vocab(&["lösen", "ord", "lösenord", "bok", "lösenordsbok"]);
         // "lösenord" + "bok", not "lösen" + "ord" + "bok".
-        assert_eq!(v.split_compound("lösenordsbok").unwrap(), ["lösenord", "bok"]);
-        assert_eq!(v.split_compound("lösenordbok").unwrap(), ["lösenord", "bok"]);
+        assert_eq!(
+            v.split_compound("lösenordsbok").unwrap(),
+            ["lösenord", "bok"]
+        );
+        assert_eq!(
+            v.split_compound("lösenordbok").unwrap(),
+            ["lösenord", "bok"]
+        );
         // At most three parts.
         let v = vocab(&["kod", "bok", "rum", "hus"]);
-        assert_eq!(v.split_compound("kodbokrum").unwrap(), ["kod", "bok", "rum"]);
+        assert_eq!(
+            v.split_compound("kodbokrum").unwrap(),
+            ["kod", "bok", "rum"]
+        );
         assert_eq!(v.split_compound("kodbokrumhus"), None);
     }
 
@@ -536,7 +554,15 @@ mod tests {
     #[test]
     fn no_panic_on_odd_input() {
         let v = vocab(&["ab", "ÅÄÖ", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "x\u{0308}yz"]);
-        for s in ["", "-", "ß", "İstanbul", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "\u{0308}\u{0308}", "ΣΟΦΟΣ"] {
+        for s in [
+            "",
+            "-",
+            "ß",
+            "İstanbul",
+            "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+            "\u{0308}\u{0308}",
+            "ΣΟΦΟΣ",
+        ] {
             let _ = tokenize(s);
             let _ = stem_key(s);
             let _ = v.split_compound(s);
