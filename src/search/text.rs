@@ -234,7 +234,7 @@ impl Vocabulary {
     pub fn add(&mut self, word: &str) {
         let n = normalize(word);
         let len = n.chars().count();
-        if len < MIN_PART || len > MAX_WORD || is_stop_word(&n) {
+        if !(MIN_PART..=MAX_WORD).contains(&len) || is_stop_word(&n) {
             return;
         }
         let s = stem(&n);
