@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use lovportal::search::text::{normalize, stem, tokenize};
-use lovportal::search::{build_index, extract_docs};
+use lovportal::search::{IndexOptions, build_index_with, extract_docs};
 use serde_json::{Value, json};
 
 fn node_available() -> bool {
@@ -89,11 +89,15 @@ Din administratör hjälper dig.</p>
 ];
 
 fn fixture_site(dir: &Path) {
+    fixture_site_with(dir, &IndexOptions::default());
+}
+
+fn fixture_site_with(dir: &Path, opts: &IndexOptions) {
     let docs: Vec<_> = PAGES
         .iter()
         .map(|(url, html)| extract_docs(html, url))
         .collect();
-    for (path, bytes) in build_index(&docs) {
+    for (path, bytes) in build_index_with(&docs, opts) {
         let p = dir.join(path);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, bytes).unwrap();
@@ -123,15 +127,8 @@ fn marks(r: &Value) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn client_queries_fixture_site() {
-    if !node_available() {
-        eprintln!("node not found: skipping the sok.js test");
-        return;
-    }
-    let tmp = tempfile::tempdir().unwrap();
-    fixture_site(tmp.path());
-    let cmds = json!({"queries": [
+fn fixture_queries() -> Value {
+    json!({"queries": [
         query("yubikey"),
         query("behörighet"),
         query("behorighet"),
@@ -153,8 +150,18 @@ fn client_queries_fixture_site() {
         query("ansökan behörighet"),
         query(""),
         {"q": "lösenord", "kommun": "finnsinte"},
-    ]});
-    let out = run_harness(tmp.path(), "sok/index.html", "../", &cmds);
+    ]})
+}
+
+#[test]
+fn client_queries_fixture_site() {
+    if !node_available() {
+        eprintln!("node not found: skipping the sok.js test");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    fixture_site(tmp.path());
+    let out = run_harness(tmp.path(), "sok/index.html", "../", &fixture_queries());
     if std::env::var("SOK_DEBUG").is_ok() {
         for r in out["queries"].as_array().unwrap() {
             eprintln!(
@@ -263,6 +270,46 @@ fn client_queries_fixture_site() {
             .count()
             <= 2
     );
+}
+
+/// With one stem group per chunk and one document per fragment file, the client
+/// finds the same results, loading more, smaller files.
+#[test]
+fn client_results_do_not_depend_on_chunking() {
+    if !node_available() {
+        return;
+    }
+    let big = tempfile::tempdir().unwrap();
+    fixture_site(big.path());
+    let small = tempfile::tempdir().unwrap();
+    let opts = IndexOptions {
+        chunk_bytes: 1,
+        fragment_bytes: 1,
+        ..IndexOptions::default()
+    };
+    fixture_site_with(small.path(), &opts);
+    let a = run_harness(big.path(), "sok/index.html", "../", &fixture_queries());
+    let b = run_harness(small.path(), "sok/index.html", "../", &fixture_queries());
+    let strip = |v: &Value| -> Vec<Value> {
+        v["queries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| json!([q["q"], q["total"], q["partial"], q["results"]]))
+            .collect()
+    };
+    assert_eq!(strip(&a), strip(&b));
+    let chunks = |v: &Value, i: usize| {
+        v["queries"][i]["loaded"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f[0].as_str().unwrap().starts_with("sok/c"))
+            .count()
+    };
+    // A whole word: one chunk, however small the chunks are.
+    assert_eq!(chunks(&b, 0), 1);
+    assert_eq!(chunks(&b, 4), 1);
 }
 
 #[test]

@@ -7,30 +7,35 @@
 //! Every file is one statement, `window.lovportalSearch.register("<name>", <JSON>);`.
 //!
 //! * `meta.js` (fixed name, the entry point):
-//!   `{"v":1, "docs":N, "chunks":[[first,last,file],…], "frags":{"files":[…],"n":[…]},
+//!   `{"v":1, "docs":N, "chunks":[[first,last,hash],…], "frags":{"h":"…","n":[…]},
 //!   "munis":[[slug,name,start,end],…], "kinds":[kind,…], "kindRuns":[start,k,…],
-//!   "stop":[…]}`. `chunks` lists each term chunk with its first and last key (folded
-//!   form, sorted by UTF-16 code units like JavaScript's `<`). Documents are numbered
-//!   in the order (municipality, kind, url), so a municipality is the document range
-//!   `start..end` and kinds are runs: `kindRuns` holds pairs (first document, index
-//!   into `kinds`). `frags.files[i]` holds the next `frags.n[i]` documents.
-//! * `c-<hash>.js`, a term chunk: `{"t":[[term,[d,p,d,p,…]],…]}`. `term` is the word
-//!   as written, lowercased (diacritics kept, so exact spelling can rank first), sorted
-//!   by (folded form, term); all terms with the same folded form are in one chunk. The
-//!   postings are pairs: `d` the document number as a delta from the previous pair's
-//!   (0 = same document), `p = section * 128 + flags`, flags as in [`Flags`].
-//! * `f-<hash>.js`, a fragment group: `{"d":[[url,title,[[anchor,heading,text],…]],…]}`
-//!   for consecutive documents, loaded only for the results shown.
+//!   "stop":[…]}`.
+//!   - `chunks[i]` is the term chunk `c<i>-<hash>.js`, holding the stem keys `first`
+//!     to `last` (sorted by UTF-16 code units, like JavaScript's `<`).
+//!   - Fragment group `g` is `f<g>-<h[6g..6g+6]>.js` and holds the next `n[g]`
+//!     documents.
+//!   - Documents are numbered in the order (municipality, kind, url): a municipality
+//!     is the range `start..end`; `kindRuns` holds pairs (first document, index into
+//!     `kinds`).
+//!   - `stop`: the stop words (folded), which the client drops from queries.
+//! * `c<i>-<hash>.js`, a term chunk: `{"s":[[stem, term, postings, term, postings,
+//!   …],…]}`: the index terms grouped by stem key, `stem(fold(term))`. A term is the
+//!   word as written, lowercased, diacritics kept (so exact spelling can rank first);
+//!   a stem group is never split, so a query word's stem lands in exactly one chunk.
+//!   `postings` is a string of base-32 varints (digits `0-9A-Za-z-_`, 5 bits each,
+//!   least significant first, +32 on all but the last digit of a number): pairs `d, p`
+//!   with `d` the document number as a delta from the previous pair's (0 = same
+//!   document) and `p = section * 128 + flags`, flags as in [`Flags`].
+//! * `f<g>-<hash>.js`, a fragment group: `{"d":[[url,title,[[anchor,heading,text],…]],
+//!   …]}` for consecutive documents, loaded only for the results shown.
 //!
-//! Hashes are FNV-1a 64 of the JSON payload, so a file's name changes exactly when its
-//! content does and can be cached forever. The output is byte-identical for the same
-//! documents in any order.
+//! Hashes are FNV-1a 64 of the JSON payload (hex), so a file's name changes when its
+//! content does and it can be cached forever. The output is byte-identical for the
+//! same documents in any order.
 //!
-//! Index terms are the words' lowercase forms; the client folds them and derives stems
-//! itself (a Swedish Snowball stem is always a prefix of its word, so all the forms of
-//! a stem sit in one sorted range of terms). Compound parts ("ansökan" in
-//! "behörighetsansökan") and the parts of hyphenated words ("kort" in "SITHS-kort") are
-//! posted under their own terms with the "part" flags.
+//! Compound parts ("ansökan" in "behörighetsansökan") and the parts of hyphenated
+//! words ("kort" in "SITHS-kort") are posted under their own terms with the "part"
+//! flags, so a query for a part finds the compound without prefix or infix search.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -41,8 +46,8 @@ use lol_html::html_content::{Element, EndTag, TextChunk};
 use lol_html::{RewriteStrSettings, doc_text, element, end_tag, rewrite_str};
 
 use super::text::{
-    STOP_WORDS, Vocabulary, fold, indexable, is_stop_word, js_cmp, lowercase, normalize, stem_key,
-    tokenize,
+    STOP_WORDS, Vocabulary, fold, indexable, is_stop_word, js_cmp, lowercase, normalize, stem,
+    stem_key, tokenize,
 };
 
 /// What a search document is. Shown in results and used by the "typ" filter.
@@ -141,8 +146,8 @@ pub struct IndexOptions {
 impl Default for IndexOptions {
     fn default() -> Self {
         IndexOptions {
-            chunk_bytes: 16 * 1024,
-            fragment_bytes: 6 * 1024,
+            chunk_bytes: 12 * 1024,
+            fragment_bytes: 4 * 1024,
             excerpt_chars: 2000,
         }
     }
@@ -606,18 +611,50 @@ fn js_file(name: &str, payload: &str) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// A content-hashed file name, unique among `used`.
-fn hashed_name(prefix: &str, payload: &str, hex: usize, used: &mut Vec<String>) -> String {
+/// The first `hex` hex digits of the payload's FNV-1a hash.
+fn short_hash(payload: &str, hex: usize) -> String {
     let h = format!("{:016x}", fnv1a(payload.as_bytes()));
-    let base = format!("{prefix}{}", &h[..hex.min(16)]);
-    let mut name = format!("{base}.js");
-    let mut n = 1;
-    while used.contains(&name) {
-        n += 1;
-        name = format!("{base}-{n}.js");
+    h[..hex.min(16)].to_string()
+}
+
+/// Hex digits of a fragment file's hash (its name also has the group number, so the
+/// hash only has to tell versions of one group apart).
+const FRAG_HASH_LEN: usize = 6;
+
+/// Digits of the posting encoding, 6 bits each: 5 bits of value, and 32 = "more".
+const VARINT_DIGITS: &[u8; 64] =
+    b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+/// Append `v` as a little-endian base-32 varint in [`VARINT_DIGITS`].
+fn push_varint(out: &mut String, mut v: u64) {
+    loop {
+        let low = (v & 31) as usize;
+        v >>= 5;
+        if v == 0 {
+            out.push(char::from(VARINT_DIGITS[low]));
+            return;
+        }
+        out.push(char::from(VARINT_DIGITS[low | 32]));
     }
-    used.push(name.clone());
-    name
+}
+
+/// Decode a string of [`push_varint`] numbers (for tests and tools).
+pub fn decode_varints(s: &str) -> Vec<u64> {
+    let mut out = Vec::new();
+    let (mut v, mut shift) = (0u64, 0u32);
+    for b in s.bytes() {
+        let Some(d) = VARINT_DIGITS.iter().position(|&x| x == b) else {
+            continue;
+        };
+        v |= ((d & 31) as u64).checked_shl(shift).unwrap_or(0);
+        shift += 5;
+        if d & 32 == 0 {
+            out.push(v);
+            v = 0;
+            shift = 0;
+        }
+    }
+    out
 }
 
 /// Cut text to at most `max` characters, at a word boundary, marking the cut with "…".
@@ -686,58 +723,64 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
         }
     }
 
-    // Terms in (folded, term) order, JavaScript string order.
-    let mut terms: Vec<(String, String, Postings)> = ix
+    // Terms grouped by stem key, in (stem, folded, term) order, JavaScript string order.
+    let mut terms: Vec<(String, String, String, Postings)> = ix
         .terms
         .into_iter()
-        .map(|(t, p)| (fold(&t), t, p))
+        .map(|(t, p)| {
+            let f = fold(&t);
+            (stem(&f), f, t, p)
+        })
         .collect();
-    terms.sort_by(|a, b| js_cmp(&a.0, &b.0).then_with(|| js_cmp(&a.1, &b.1)));
+    terms.sort_by(|a, b| {
+        js_cmp(&a.0, &b.0)
+            .then_with(|| js_cmp(&a.1, &b.1))
+            .then_with(|| js_cmp(&a.2, &b.2))
+    });
 
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut used = Vec::new();
 
-    // Term chunks: whole folded-key groups, closed once they reach `chunk_bytes`.
+    // Term chunks: whole stem groups, closed once they reach `chunk_bytes`.
     let mut chunks_meta: Vec<(String, String, String)> = Vec::new();
     let mut i = 0;
     while i < terms.len() {
         let first = terms[i].0.clone();
-        let mut payload = String::from("{\"t\":[");
+        let mut payload = String::from("{\"s\":[");
         let mut last = first.clone();
-        let mut any = false;
-        while i < terms.len() && (payload.len() < opts.chunk_bytes || !any) {
-            // One folded-key group.
+        let mut groups = 0;
+        while i < terms.len() && (payload.len() < opts.chunk_bytes || groups == 0) {
             let key = terms[i].0.clone();
+            if groups > 0 {
+                payload.push(',');
+            }
+            groups += 1;
+            payload.push('[');
+            push_json_str(&mut payload, &key);
             while i < terms.len() && terms[i].0 == key {
-                if any {
-                    payload.push(',');
-                }
-                any = true;
-                payload.push('[');
-                push_json_str(&mut payload, &terms[i].1);
-                payload.push_str(",[");
+                payload.push(',');
+                push_json_str(&mut payload, &terms[i].2);
+                payload.push_str(",\"");
                 let mut prev = 0u32;
-                for (k, &(d, s, f)) in terms[i].2.iter().enumerate() {
-                    if k > 0 {
-                        payload.push(',');
-                    }
-                    let p = u64::from(s) * 128 + u64::from(f & 0x7f);
-                    let _ = write!(payload, "{},{}", d - prev, p);
+                for &(d, s, f) in &terms[i].3 {
+                    push_varint(&mut payload, u64::from(d - prev));
+                    push_varint(&mut payload, u64::from(s) * 128 + u64::from(f & 0x7f));
                     prev = d;
                 }
-                payload.push_str("]]");
+                payload.push('"');
                 i += 1;
             }
+            payload.push(']');
             last = key;
         }
         payload.push_str("]}");
-        let name = hashed_name("c-", &payload, 12, &mut used);
+        let hash = short_hash(&payload, 8);
+        let name = format!("c{}-{hash}.js", chunks_meta.len());
         files.push((format!("{INDEX_DIR}/{name}"), js_file(&name, &payload)));
-        chunks_meta.push((first, last, name));
+        chunks_meta.push((first, last, hash));
     }
 
     // Fragment groups: consecutive documents, closed once they reach `fragment_bytes`.
-    let mut frag_files: Vec<String> = Vec::new();
+    let mut frag_hashes = String::new();
     let mut frag_sizes: Vec<usize> = Vec::new();
     let mut j = 0;
     while j < docs.len() {
@@ -779,9 +822,10 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
             j += 1;
         }
         payload.push_str("]}");
-        let name = hashed_name("f-", &payload, 10, &mut used);
+        let hash = short_hash(&payload, FRAG_HASH_LEN);
+        let name = format!("f{}-{hash}.js", frag_sizes.len());
         files.push((format!("{INDEX_DIR}/{name}"), js_file(&name, &payload)));
-        frag_files.push(name);
+        frag_hashes.push_str(&hash);
         frag_sizes.push(count);
     }
 
@@ -822,14 +866,9 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
         push_json_str(&mut meta, name);
         meta.push(']');
     }
-    meta.push_str("],\"frags\":{\"files\":[");
-    for (k, name) in frag_files.iter().enumerate() {
-        if k > 0 {
-            meta.push(',');
-        }
-        push_json_str(&mut meta, name);
-    }
-    meta.push_str("],\"n\":[");
+    meta.push_str("],\"frags\":{\"h\":");
+    push_json_str(&mut meta, &frag_hashes);
+    meta.push_str(",\"n\":[");
     let sizes: Vec<String> = frag_sizes.iter().map(|n| n.to_string()).collect();
     meta.push_str(&sizes.join(","));
     meta.push_str("]},\"munis\":[");

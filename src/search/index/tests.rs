@@ -108,28 +108,57 @@ fn files_map(files: &[(String, Vec<u8>)]) -> BTreeMap<String, Value> {
         .collect()
 }
 
+/// The chunk file names listed in meta, in order.
+fn chunk_names(meta: &Value) -> Vec<String> {
+    meta["chunks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("c{i}-{}.js", c[2].as_str().unwrap()))
+        .collect()
+}
+
+/// The fragment file names listed in meta with their document counts.
+fn frag_names(meta: &Value) -> Vec<(String, u64)> {
+    let h = meta["frags"]["h"].as_str().unwrap();
+    meta["frags"]["n"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(g, n)| {
+            (
+                format!("f{g}-{}.js", &h[g * FRAG_HASH_LEN..(g + 1) * FRAG_HASH_LEN]),
+                n.as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
 /// Every term with its postings, decoded: term → [(doc, section, flags)].
 fn all_terms(files: &[(String, Vec<u8>)]) -> BTreeMap<String, Vec<(u64, u64, u64)>> {
     let mut out = BTreeMap::new();
     for (name, v) in files_map(files) {
-        if !name.starts_with("c-") {
+        if !name.starts_with('c') {
             continue;
         }
-        for t in v["t"].as_array().unwrap() {
-            let term = t[0].as_str().unwrap().to_string();
-            let nums: Vec<u64> = t[1]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|n| n.as_u64().unwrap())
-                .collect();
-            let mut d = 0;
-            let mut list = Vec::new();
-            for pair in nums.chunks(2) {
-                d += pair[0];
-                list.push((d, pair[1] / 128, pair[1] % 128));
+        for group in v["s"].as_array().unwrap() {
+            let group = group.as_array().unwrap();
+            let stem_key = group[0].as_str().unwrap();
+            for t in group[1..].chunks(2) {
+                let term = t[0].as_str().unwrap().to_string();
+                assert_eq!(stem(&fold(&term)), stem_key);
+                let nums = decode_varints(t[1].as_str().unwrap());
+                assert_eq!(nums.len() % 2, 0);
+                let mut d = 0;
+                let mut list = Vec::new();
+                for pair in nums.chunks(2) {
+                    d += pair[0];
+                    list.push((d, pair[1] / 128, pair[1] % 128));
+                }
+                assert!(out.insert(term, list).is_none());
             }
-            assert!(out.insert(term, list).is_none());
         }
     }
     out
@@ -139,19 +168,14 @@ fn doc_no(files: &[(String, Vec<u8>)], url: &str) -> u64 {
     let m = files_map(files);
     let meta = &m["meta.js"];
     let mut d = 0;
-    for (f, n) in meta["frags"]["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .zip(meta["frags"]["n"].as_array().unwrap())
-    {
-        let frag = &m[f.as_str().unwrap()];
+    for (f, n) in frag_names(meta) {
+        let frag = &m[&f];
         for (k, doc) in frag["d"].as_array().unwrap().iter().enumerate() {
             if doc[0] == url {
                 return d + k as u64;
             }
         }
-        d += n.as_u64().unwrap();
+        d += n;
     }
     panic!("no doc {url}");
 }
@@ -184,12 +208,13 @@ fn files_are_named_by_content_hash() {
     for (path, bytes) in &files {
         assert!(path.starts_with("sok/"));
         if path != "sok/meta.js" {
-            let name = &path[4..];
-            assert!(name.starts_with("c-") || name.starts_with("f-"), "{name}");
-            let (_, v) = payload(bytes);
-            let hex = name[2..].trim_end_matches(".js");
+            let name = path[4..].trim_end_matches(".js");
+            let (prefix, hex) = name.split_once('-').unwrap();
+            assert!(prefix.starts_with('c') || prefix.starts_with('f'), "{name}");
+            assert!(prefix[1..].chars().all(|c| c.is_ascii_digit()), "{name}");
             assert!(hex.chars().all(|c| c.is_ascii_hexdigit()), "{hex}");
-            let _ = v;
+            let (_, v) = payload(bytes);
+            assert_eq!(hex, short_hash(&v.to_string(), hex.len()), "{name}");
         }
     }
     // Changing one document changes some names but not the entry file's name.
@@ -201,7 +226,33 @@ fn files_are_named_by_content_hash() {
 }
 
 #[test]
-fn every_term_in_exactly_one_chunk_and_meta_lists_all() {
+fn varints_round_trip() {
+    let nums = [
+        0u64,
+        1,
+        31,
+        32,
+        127,
+        128,
+        1023,
+        1024,
+        99_999,
+        u64::from(u32::MAX),
+    ];
+    let mut s = String::new();
+    for n in nums {
+        push_varint(&mut s, n);
+    }
+    assert_eq!(decode_varints(&s), nums);
+    let mut one = String::new();
+    push_varint(&mut one, 31);
+    assert_eq!(one.len(), 1);
+    push_varint(&mut one, 1023);
+    assert_eq!(one.len(), 3);
+}
+
+#[test]
+fn every_stem_in_exactly_one_chunk_and_meta_lists_all() {
     for opts in [
         IndexOptions::default(),
         IndexOptions {
@@ -219,63 +270,56 @@ fn every_term_in_exactly_one_chunk_and_meta_lists_all() {
         let m = files_map(&files);
         let meta = &m["meta.js"];
         let chunks = meta["chunks"].as_array().unwrap();
-        let chunk_files: Vec<&str> = m
-            .keys()
-            .filter(|k| k.starts_with("c-"))
-            .map(|s| s.as_str())
-            .collect();
-        assert_eq!(chunks.len(), chunk_files.len());
-        let mut seen = std::collections::BTreeSet::new();
+        let names = chunk_names(meta);
+        let chunk_files = m.keys().filter(|k| k.starts_with('c')).count();
+        assert_eq!(chunks.len(), chunk_files);
         let mut prev_last: Option<String> = None;
-        for c in chunks {
-            let (first, last, name) = (
-                c[0].as_str().unwrap(),
-                c[1].as_str().unwrap(),
-                c[2].as_str().unwrap(),
-            );
-            assert!(seen.insert(name));
+        let mut keys: Vec<(String, usize)> = Vec::new();
+        for (i, c) in chunks.iter().enumerate() {
+            let (first, last) = (c[0].as_str().unwrap(), c[1].as_str().unwrap());
             assert!(js_cmp(first, last).is_le());
             if let Some(p) = &prev_last {
                 assert!(js_cmp(p, first).is_lt(), "chunks overlap: {p} / {first}");
             }
             prev_last = Some(last.to_string());
-            let terms = m[name]["t"].as_array().unwrap();
-            assert!(!terms.is_empty());
-            for t in terms {
-                let key = fold(t[0].as_str().unwrap());
-                assert!(js_cmp(first, &key).is_le() && js_cmp(&key, last).is_le());
+            let groups = m[&names[i]]["s"].as_array().unwrap();
+            assert!(!groups.is_empty());
+            assert_eq!(groups[0][0], first);
+            assert_eq!(groups[groups.len() - 1][0], last);
+            for g in groups {
+                let key = g[0].as_str().unwrap();
+                assert!(js_cmp(first, key).is_le() && js_cmp(key, last).is_le());
+                keys.push((key.to_string(), i));
             }
         }
-        // Folded keys never repeat across chunks.
-        let mut keys: Vec<(String, String)> = Vec::new();
-        for c in chunks {
-            let name = c[2].as_str().unwrap();
-            for t in m[name]["t"].as_array().unwrap() {
-                keys.push((fold(t[0].as_str().unwrap()), name.to_string()));
-            }
-        }
+        // Stem keys are sorted and unique: each lands in exactly one chunk.
         for w in keys.windows(2) {
-            assert!(js_cmp(&w[0].0, &w[1].0).is_le());
-            if w[0].0 == w[1].0 {
-                assert_eq!(w[0].1, w[1].1);
-            }
+            assert!(js_cmp(&w[0].0, &w[1].0).is_lt(), "{w:?}");
+        }
+        // A query's stem is found in the one chunk meta points to.
+        for q in ["behörighet", "behörigheter", "ansökan", "siths", "yubikey"] {
+            let key = stem(&normalize(q));
+            let hits: Vec<usize> = chunks
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| {
+                    js_cmp(c[0].as_str().unwrap(), &key).is_le()
+                        && js_cmp(&key, c[1].as_str().unwrap()).is_le()
+                })
+                .map(|(i, _)| i)
+                .collect();
+            assert_eq!(hits.len(), 1, "{q}");
+            assert!(keys.contains(&(key, hits[0])), "{q}");
         }
         // Fragments cover every document once.
-        let n: u64 = meta["frags"]["n"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_u64().unwrap())
-            .sum();
+        let frags = frag_names(meta);
+        let n: u64 = frags.iter().map(|f| f.1).sum();
         assert_eq!(n, meta["docs"].as_u64().unwrap());
         assert_eq!(n, 4);
-        for f in meta["frags"]["files"].as_array().unwrap() {
-            assert!(m.contains_key(f.as_str().unwrap()));
+        for (f, _) in &frags {
+            assert!(m.contains_key(f), "{f}");
         }
-        assert_eq!(
-            m.len(),
-            1 + chunks.len() + meta["frags"]["files"].as_array().unwrap().len()
-        );
+        assert_eq!(m.len(), 1 + chunks.len() + frags.len());
     }
 }
 

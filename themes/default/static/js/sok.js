@@ -202,7 +202,10 @@
     return m;
   }
 
-  /* Largest i with a[i] <= x, by key(a[i]); -1 if none. */
+  function chunkName(m, i) { return 'c' + i + '-' + m.chunks[i][2] + '.js'; }
+  function fragName(m, g) { return 'f' + g + '-' + m.frags.h.substr(g * 6, 6) + '.js'; }
+
+  /* Largest i with key(a[i]) <= x; -1 if none. */
   function floorIndex(a, x, key) {
     var lo = 0;
     var hi = a.length - 1;
@@ -233,24 +236,61 @@
     return m.kinds[runs[r * 2 + 1]] || 'page';
   }
 
-  /* The chunks whose term range meets [lo, hi], nearest to `near` first, at most max. */
-  function chunksFor(m, lo, hi, near, max) {
-    var out = [];
-    for (var i = 0; i < m.chunks.length; i++) {
-      if (m.chunks[i][0] <= hi && m.chunks[i][1] >= lo) out.push(i);
-    }
-    out.sort(function (a, b) { return Math.abs(a - near) - Math.abs(b - near) || a - b; });
-    return out.slice(0, max);
+  /* The chunk holding stem key k, or -1 (k falls between chunks or outside). */
+  function chunkOf(m, k) {
+    var i = floorIndex(m.chunks, k, function (c) { return c[0]; });
+    return i >= 0 && k <= m.chunks[i][1] ? i : -1;
   }
 
-  function chunkTerms(data) {
-    if (!data.folded) data.folded = data.t.map(function (t) { return fold(t[0]); });
-    return data;
+  function loadChunk(m, i) {
+    return load(chunkName(m, i)).then(function (data) {
+      if (!data.byStem) {
+        data.byStem = {};
+        data.terms = [];
+        data.s.forEach(function (g) {
+          var list = [];
+          for (var k = 1; k + 1 < g.length; k += 2) {
+            var t = { term: g[k], f: fold(g[k]), stem: g[0], raw: g[k + 1], p: null };
+            list.push(t);
+            data.terms.push(t);
+          }
+          data.byStem[g[0]] = list;
+        });
+      }
+      return data;
+    });
+  }
+
+  var DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
+  var DIGIT = {};
+  for (var di = 0; di < DIGITS.length; di++) DIGIT[DIGITS.charAt(di)] = di;
+
+  /* Postings of a term: flat [doc, section, flags, ...] with absolute doc numbers. */
+  function postings(t) {
+    if (t.p) return t.p;
+    var nums = [];
+    var v = 0;
+    var mul = 1;
+    for (var i = 0; i < t.raw.length; i++) {
+      var c = DIGIT[t.raw.charAt(i)];
+      if (c === undefined) continue;
+      v += (c & 31) * mul;
+      mul *= 32;
+      if (!(c & 32)) { nums.push(v); v = 0; mul = 1; }
+    }
+    var out = [];
+    var doc = 0;
+    for (var k = 0; k + 1 < nums.length; k += 2) {
+      doc += nums[k];
+      out.push(doc, Math.floor(nums[k + 1] / 128), nums[k + 1] % 128);
+    }
+    t.p = out;
+    return out;
   }
 
   // ------------------------------------------------------------------ query
 
-  var MAX_CHUNKS_PER_WORD = 8;
+  var MAX_EXTRA_CHUNKS = 4;
   var Q = { exact: 1, fold: 0.9, stem: 0.75, prefix: 0.6, typo: 0.45 };
 
   function parseQuery(q, m) {
@@ -270,6 +310,53 @@
     return words;
   }
 
+  /* Match a word in two steps. First the one chunk holding its stem: the word's exact,
+   * folded and stemmed forms (and compounds containing it, posted under their parts).
+   * Only if that finds nothing, the chunks where longer words starting with it (it is
+   * being typed) or words one typo away could be: the stems that start with the word
+   * and the stems that are prefixes of it. */
+  function matchWord(m, word) {
+    var home = chunkOf(m, word.stem);
+    var first = home >= 0 ? loadChunk(m, home) : Promise.resolve(null);
+    return first.then(function (chunk) {
+      var out = [];
+      var group = chunk ? chunk.byStem[word.stem] : null;
+      (group || []).forEach(function (t) {
+        var q = t.f === word.norm ? (t.term === word.raw ? Q.exact : Q.fold) : Q.stem;
+        out.push({ q: q, t: t });
+      });
+      if (out.length || !(word.prefix || word.norm.length >= 5)) return out;
+
+      var near = home >= 0 ? home : Math.max(0, floorIndex(m.chunks, word.stem, function (c) { return c[0]; }));
+      var want = [];
+      for (var i = 0; i < m.chunks.length; i++) {
+        var c = m.chunks[i];
+        if (c[0] <= word.norm + '\uffff' && c[1] >= word.norm) want.push(i);
+      }
+      for (var k = Math.max(2, word.norm.length - 11); k < word.norm.length; k++) {
+        var j = chunkOf(m, word.norm.slice(0, k));
+        if (j >= 0 && want.indexOf(j) < 0) want.push(j);
+      }
+      if (near >= 0 && want.indexOf(near) < 0 && word.norm.length >= 5) want.push(near);
+      want = want.filter(function (x) { return x !== home; });
+      want.sort(function (a, b) { return Math.abs(a - near) - Math.abs(b - near) || a - b; });
+      want = want.slice(0, MAX_EXTRA_CHUNKS);
+      if (home >= 0) want.push(home);
+      return Promise.all(want.map(function (x) { return loadChunk(m, x); })).then(function (chunks) {
+        chunks.forEach(function (ch) {
+          ch.terms.forEach(function (t) {
+            if (word.prefix && t.f.lastIndexOf(word.norm, 0) === 0) {
+              out.push({ q: Q.prefix * (0.7 + 0.3 * word.norm.length / t.f.length), t: t });
+            } else if (word.norm.length >= 5 && within1(word.norm, t.f)) {
+              out.push({ q: Q.typo, t: t });
+            }
+          });
+        });
+        return out;
+      });
+    });
+  }
+
   function fieldWeight(flags) {
     var wgt = 0;
     var tf = flags & 7;
@@ -280,73 +367,18 @@
     return wgt;
   }
 
-  function loadChunksFor(m, word) {
-    var near = floorIndex(m.chunks, word.norm, function (c) { return c[0]; });
-    var want = chunksFor(m, word.stem, word.stem + '\uffff', near, MAX_CHUNKS_PER_WORD);
-    if (near >= 0 && want.indexOf(near) < 0) want.push(near);
-    return Promise.all(want.map(function (i) { return load(m.chunks[i][2]).then(chunkTerms); }))
-      .then(function (chunks) {
-        word.chunks = chunks;
-        // Typo fallback needs the chunk after, when the word falls between two chunks.
-        var next = near + 1;
-        if (word.norm.length >= 5 && next < m.chunks.length && want.indexOf(next) < 0 &&
-            (near < 0 || word.norm > m.chunks[near][1])) {
-          return load(m.chunks[next][2]).then(chunkTerms).then(function (c) { word.extra = c; });
-        }
-        return null;
-      });
-  }
-
-  /* Terms matching a word: [quality, term, postings]. */
-  function matchWord(word) {
-    var out = [];
-    var strong = false;
-    word.chunks.forEach(function (c) {
-      for (var i = 0; i < c.t.length; i++) {
-        var f = c.folded[i];
-        if (f.charAt(0) !== word.norm.charAt(0)) continue;
-        var q = 0;
-        if (f === word.norm) q = c.t[i][0] === word.raw ? Q.exact : Q.fold;
-        else if (f.lastIndexOf(word.stem, 0) === 0 && stem(f) === word.stem) q = Q.stem;
-        else if (word.prefix && f.lastIndexOf(word.norm, 0) === 0) {
-          q = Q.prefix * (0.7 + 0.3 * word.norm.length / f.length);
-        }
-        if (q) {
-          if (q >= Q.stem) strong = true;
-          out.push([q, f, c.t[i][1]]);
-        }
-      }
-    });
-    if (!strong && word.norm.length >= 5) {
-      var pools = word.chunks.slice();
-      if (word.extra) pools.push(word.extra);
-      pools.forEach(function (c) {
-        for (var i = 0; i < c.t.length; i++) {
-          var f = c.folded[i];
-          if (f !== word.norm && within1(word.norm, f) &&
-              !out.some(function (o) { return o[1] === f; })) {
-            out.push([Q.typo, f, c.t[i][1]]);
-          }
-        }
-      });
-    }
-    return out;
-  }
-
-  function score(m, words, filter) {
+  function score(words, filter) {
     var hits = new Map();
     var nw = words.length;
     words.forEach(function (word, wi) {
-      word.matched = matchWord(word);
       word.matched.forEach(function (mt) {
-        var q = mt[0];
-        var p = mt[2];
-        var doc = 0;
-        for (var k = 0; k + 1 < p.length; k += 2) {
-          doc += p[k];
+        var q = mt.q;
+        var p = postings(mt.t);
+        for (var k = 0; k + 2 < p.length; k += 3) {
+          var doc = p[k];
           if (!filter(doc)) continue;
-          var sec = Math.floor(p[k + 1] / 128);
-          var flags = p[k + 1] % 128;
+          var sec = p[k + 1];
+          var flags = p[k + 2];
           var body = q * fieldWeight(flags);
           var total = body + ((flags & 16) ? q * 8 : 0);
           var h = hits.get(doc);
@@ -384,7 +416,8 @@
       });
       // A page whose title has every word is linked as a whole (its introduction, if
       // that matches too), not at some section further down.
-      var titleAll = required.length > 0 && required.every(function (i) { return h.title[i]; });
+      var found = required.filter(function (i) { return h.w[i] > 0; });
+      var titleAll = found.length > 0 && found.every(function (i) { return h.title[i]; });
       if (titleAll) {
         var s0 = h.secs.get(0);
         best = s0 && s0.some(function (x) { return x > 0; }) ? 0 : -1;
@@ -402,8 +435,8 @@
     var needles = [];
     words.forEach(function (word) {
       word.matched.forEach(function (mt) {
-        exact[mt[1]] = true;
-        if (mt[1].length >= 4) needles.push(mt[1]);
+        exact[mt.t.f] = true;
+        if (mt.t.f.length >= 4) needles.push(mt.t.f);
       });
     });
     function hit(norm) {
@@ -474,7 +507,7 @@
 
   function resultFor(m, h, words, isHit) {
     var g = floorIndex(m.fragStarts, h.doc, function (x) { return x; });
-    return load(m.frags.files[g]).then(function (frag) {
+    return load(fragName(m, g)).then(function (frag) {
       var entry = frag.d[h.doc - m.fragStarts[g]];
       var url = entry[0];
       var sections = entry[2];
@@ -501,13 +534,13 @@
   }
 
   /* Search. Resolves to the results from `offset` (default 0), at most `limit`
-   * (default 20), best first; the array also has `total` and `partial` (true when no
+   * (default 10), best first; the array also has `total` and `partial` (true when no
    * document has all the words and documents with some of them are shown). */
   api.query = function (q, opts) {
     opts = opts || {};
     var kommun = opts.kommun || '';
     var typ = opts.typ || '';
-    var limit = opts.limit > 0 ? opts.limit : 20;
+    var limit = opts.limit > 0 ? opts.limit : 10;
     var offset = opts.offset > 0 ? opts.offset : 0;
     return meta().then(function (m) {
       var words = parseQuery(String(q || ''), m);
@@ -521,8 +554,9 @@
         if (range && (doc < range[0] || doc >= range[1])) return false;
         return !typ || docKind(m, doc) === typ;
       };
-      return Promise.all(words.map(function (x) { return loadChunksFor(m, x); })).then(function () {
-        var r = score(m, words, filter);
+      return Promise.all(words.map(function (x) { return matchWord(m, x); })).then(function (matched) {
+        words.forEach(function (x, i) { x.matched = matched[i]; });
+        var r = score(words, filter);
         var isHit = highlighter(words);
         var page = r.list.slice(offset, offset + limit);
         return Promise.all(page.map(function (h) { return resultFor(m, h, words, isHit); }))
@@ -580,7 +614,7 @@
     if (!form || !input || !out) return;
     var kommun = d.getElementById('sok-kommun');
     var typ = d.getElementById('sok-typ');
-    var PAGE = 20;
+    var PAGE = 10;
     var seq = 0;
     var timer = 0;
 
