@@ -385,19 +385,19 @@ fn main() {
     println!(
         "        meta.js {} B; {} chunks, {:.2} MB (max {} B); {} fragment files, {:.2} MB (max {} B)",
         size("sok/meta.js"),
-        count("sok/c-"),
-        size("sok/c-") as f64 / 1e6,
+        count("sok/c"),
+        size("sok/c") as f64 / 1e6,
         files
             .iter()
-            .filter(|(n, _)| n.starts_with("sok/c-"))
+            .filter(|(n, _)| n.starts_with("sok/c"))
             .map(|(_, b)| b.len())
             .max()
             .unwrap_or(0),
-        count("sok/f-"),
-        size("sok/f-") as f64 / 1e6,
+        count("sok/f"),
+        size("sok/f") as f64 / 1e6,
         files
             .iter()
-            .filter(|(n, _)| n.starts_with("sok/f-"))
+            .filter(|(n, _)| n.starts_with("sok/f"))
             .map(|(_, b)| b.len())
             .max()
             .unwrap_or(0),
@@ -446,7 +446,7 @@ fn main() {
     println!();
     println!(
         "{:<14} {:>7} {:>6} {:>9} {:>8} {:>9} {:>9}",
-        "query (first 20 shown)", "hits", "meta", "chunks", "", "fragments", "total B"
+        "query (first 10 shown)", "hits", "meta", "chunks", "", "fragments", "total B"
     );
     for r in v["queries"].as_array().unwrap() {
         let loaded = r["loaded"].as_array().unwrap();
@@ -458,8 +458,8 @@ fn main() {
             (l.len(), l.iter().map(|f| f[1].as_u64().unwrap()).sum())
         };
         let (_, meta) = sum("sok/meta");
-        let (nc, cb) = sum("sok/c-");
-        let (nf, fb) = sum("sok/f-");
+        let (nc, cb) = sum("sok/c");
+        let (nf, fb) = sum("sok/f");
         println!(
             "{:<22} {:>7} {:>6} {:>3} {:>7} {:>3} {:>7} {:>9}",
             r["q"].as_str().unwrap(),

@@ -411,3 +411,81 @@ fn client_text_processing_matches_rust() {
     }
     assert!(checked > 4000);
 }
+
+/// The search page: initial query from the URL, debounced typing, submit, filters,
+/// "no hits" text, marks, links joined to the root (with index.html on file://),
+/// history.replaceState failing without breaking anything.
+#[test]
+fn client_search_page_ui() {
+    if !node_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    fixture_site(tmp.path());
+    let out = Command::new("node")
+        .arg(manifest().join("tests/js/ui_harness.js"))
+        .arg(tmp.path())
+        .arg("../")
+        .arg(manifest().join("themes/default/static/js/sok.js"))
+        .arg("?q=behorighet&kommun=molndal")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let step = |name: &str| -> Value {
+        v["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["step"] == name)
+            .unwrap()
+            .clone()
+    };
+    let initial = step("initial");
+    assert_eq!(initial["input"], "behorighet");
+    assert_eq!(initial["kommun"], "molndal");
+    let text = initial["text"].as_str().unwrap();
+    assert!(text.starts_with("1 träff"), "{text}");
+    assert!(text.contains("Behörighet i journalsystemet"), "{text}");
+    assert!(text.contains("Mölndal · Rutin"), "{text}");
+    assert_eq!(initial["links"][0], "../molndal/behorighet/index.html");
+    assert_eq!(initial["busy"], Value::Null);
+
+    let typed = step("typed");
+    assert!(
+        typed["text"].as_str().unwrap().starts_with("Inga träffar")
+            || typed["text"].as_str().unwrap().starts_with("1 träff")
+    );
+    // Kommun filter still "molndal": the yubikey page has no municipality.
+    assert_eq!(typed["text"], "Inga träffar för ”yubikey”.");
+
+    assert_eq!(step("nothing")["text"], "Inga träffar för ”xyzzy”.");
+    let filtered = step("filtered");
+    assert!(filtered["text"].as_str().unwrap().starts_with("1 träff"));
+    assert_eq!(filtered["marks"], json!(["Ansökan"]));
+    assert_eq!(
+        filtered["links"][0],
+        "../harryda/losenord/index.html#ansokan"
+    );
+    assert_eq!(
+        step("arrow")["focus"],
+        "../harryda/losenord/index.html#ansokan"
+    );
+    assert_eq!(step("cleared")["text"], "");
+    // The URL follows the form (one replaceState threw and was ignored).
+    let urls: Vec<&str> = v["urls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u.as_str().unwrap())
+        .collect();
+    assert_eq!(urls[0], "?q=behorighet&kommun=molndal");
+    assert!(urls.contains(&"?q=ans%C3%B6kan&kommun=harryda"), "{urls:?}");
+    // Typing three letters in a row searched once (debounce).
+    assert!(urls.contains(&"?q=yubikey&kommun=molndal"), "{urls:?}");
+    assert!(!urls.contains(&"?q=yu&kommun=molndal"), "{urls:?}");
+}

@@ -203,7 +203,7 @@
   }
 
   function chunkName(m, i) { return 'c' + i + '-' + m.chunks[i][2] + '.js'; }
-  function fragName(m, g) { return 'f' + g + '-' + m.frags.h.substr(g * 6, 6) + '.js'; }
+  function fragName(m, g) { return 'f' + g + '-' + m.frags.h.slice(g * 6, g * 6 + 6) + '.js'; }
 
   /* Largest i with key(a[i]) <= x; -1 if none. */
   function floorIndex(a, x, key) {
