@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use lovportal::search::{DocKind, SearchDoc, Section, build_index};
+use lovportal::search::{DocKind, IndexOptions, SearchDoc, Section, build_index_with};
 
 /// Words of the domain; compounds and inflections are generated from them.
 const NOUNS: &[&str] = &[
@@ -119,6 +119,11 @@ const NOUNS: &[&str] = &[
     "manual",
     "film",
     "webbinarium",
+    "yubikey",
+    "siths-kort",
+    "e-tjänst",
+    "bankid",
+    "lösenordsadministratör",
 ];
 const VERBS: &[&str] = &[
     "ansöker",
@@ -232,8 +237,32 @@ fn inflect(rng: &mut Rng, w: &str) -> String {
     format!("{w}{}", ENDINGS[rng.below(ENDINGS.len())])
 }
 
+/// A pseudo-Swedish word from syllables, for a long tail of rare words.
+fn pseudo_word(rng: &mut Rng) -> String {
+    const ONSET: &[&str] = &[
+        "b", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v", "sk", "st",
+        "tr", "fr", "kl", "sj", "sv", "gr", "bl",
+    ];
+    const VOWEL: &[&str] = &["a", "e", "i", "o", "u", "y", "å", "ä", "ö"];
+    const CODA: &[&str] = &["", "", "n", "r", "l", "s", "t", "ng", "rd", "ck", "ll", "m"];
+    let syllables = 2 + rng.below(3);
+    (0..syllables)
+        .map(|_| {
+            format!(
+                "{}{}{}",
+                ONSET[rng.below(ONSET.len())],
+                VOWEL[rng.below(VOWEL.len())],
+                CODA[rng.below(CODA.len())]
+            )
+        })
+        .collect()
+}
+
 fn vocabulary(rng: &mut Rng) -> Vec<String> {
     let mut v: Vec<String> = NOUNS.iter().map(|s| s.to_string()).collect();
+    for _ in 0..8000 {
+        v.push(pseudo_word(rng));
+    }
     // Compounds: a few thousand, linking -s- now and then.
     for _ in 0..6000 {
         let a = NOUNS[rng.zipf(NOUNS.len())];
@@ -244,13 +273,17 @@ fn vocabulary(rng: &mut Rng) -> Vec<String> {
         let link = if rng.below(3) == 0 { "s" } else { "" };
         v.push(format!("{a}{link}{b}"));
     }
-    v.sort();
-    v.dedup();
-    // Shuffle so compounds are spread over the Zipf ranks.
-    for i in (1..v.len()).rev() {
+    let domain = NOUNS.len();
+    let mut rest = v.split_off(domain);
+    rest.sort();
+    rest.dedup();
+    // Shuffle so compounds and rare words are spread over the Zipf ranks; the domain
+    // words stay the most frequent.
+    for i in (1..rest.len()).rev() {
         let j = rng.below(i + 1);
-        v.swap(i, j);
+        rest.swap(i, j);
     }
+    v.extend(rest);
     v
 }
 
@@ -344,6 +377,16 @@ fn corpus(pages: usize) -> Vec<SearchDoc> {
         .collect()
 }
 
+/// Size after `gzip -6` (what a static host typically sends), 0 without gzip.
+fn gzip_size(path: &std::path::Path) -> u64 {
+    Command::new("gzip")
+        .args(["-6", "-c"])
+        .arg(path)
+        .output()
+        .map(|o| o.stdout.len() as u64)
+        .unwrap_or(0)
+}
+
 fn main() {
     let pages: usize = std::env::args()
         .nth(1)
@@ -362,8 +405,23 @@ fn main() {
         .sum();
 
     let t = Instant::now();
-    let files = build_index(&docs);
+    // SEARCH_CHUNK_BYTES / SEARCH_FRAGMENT_BYTES override the defaults, to compare.
+    let mut opts = IndexOptions::default();
+    let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<usize>().ok());
+    if let Some(n) = env("SEARCH_CHUNK_BYTES") {
+        opts.chunk_bytes = n;
+    }
+    if let Some(n) = env("SEARCH_FRAGMENT_BYTES") {
+        opts.fragment_bytes = n;
+    }
+    let files = build_index_with(&docs, &opts);
     let build_ms = t.elapsed().as_millis();
+    let mut shuffled = docs.clone();
+    shuffled.reverse();
+    assert!(
+        build_index_with(&shuffled, &opts) == files,
+        "index is not deterministic"
+    );
     let total: usize = files.iter().map(|(_, b)| b.len()).sum();
     let count = |p: &str| files.iter().filter(|(n, _)| n.starts_with(p)).count();
     let size = |p: &str| -> usize {
@@ -413,6 +471,7 @@ fn main() {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let queries = [
         "yubikey",
+        "siths",
         "behörighet",
         "lösenord",
         "ansökan",
@@ -445,8 +504,8 @@ fn main() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("harness output");
     println!();
     println!(
-        "{:<14} {:>7} {:>6} {:>9} {:>8} {:>9} {:>9}",
-        "query (first 10 shown)", "hits", "meta", "chunks", "", "fragments", "total B"
+        "{:<22} {:>7} {:>6} {:>11} {:>11} {:>9} {:>9}",
+        "query (10 shown)", "hits", "meta", "chunks", "fragments", "total B", "gzip B"
     );
     for r in v["queries"].as_array().unwrap() {
         let loaded = r["loaded"].as_array().unwrap();
@@ -460,8 +519,12 @@ fn main() {
         let (_, meta) = sum("sok/meta");
         let (nc, cb) = sum("sok/c");
         let (nf, fb) = sum("sok/f");
+        let gz: u64 = loaded
+            .iter()
+            .map(|f| gzip_size(&dir.path().join(f[0].as_str().unwrap())))
+            .sum();
         println!(
-            "{:<22} {:>7} {:>6} {:>3} {:>7} {:>3} {:>7} {:>9}",
+            "{:<22} {:>7} {:>6} {:>3} {:>7} {:>3} {:>7} {:>9} {:>9}",
             r["q"].as_str().unwrap(),
             r["total"],
             meta,
@@ -469,7 +532,8 @@ fn main() {
             cb,
             nf,
             fb,
-            meta + cb + fb
+            meta + cb + fb,
+            gz
         );
         if let Some(e) = r.get("error") {
             println!("  error: {e}");

@@ -7,13 +7,14 @@
 //! Every file is one statement, `window.lovportalSearch.register("<name>", <JSON>);`.
 //!
 //! * `meta.js` (fixed name, the entry point):
-//!   `{"v":1, "docs":N, "chunks":[[first,last,hash],…], "frags":{"h":"…","n":[…]},
+//!   `{"v":1, "docs":N, "chunks":[[first,last,hash],…], "frags":{"h":"…","n":"…"},
 //!   "munis":[[slug,name,start,end],…], "kinds":[kind,…], "kindRuns":[start,k,…],
 //!   "stop":[…]}`.
 //!   - `chunks[i]` is the term chunk `c<i>-<hash>.js`, holding the stem keys `first`
 //!     to `last` (sorted by UTF-16 code units, like JavaScript's `<`).
 //!   - Fragment group `g` is `f<g>-<h[6g..6g+6]>.js` and holds the next `n[g]`
-//!     documents.
+//!     documents (`n` is a string of varints, see below). Most pages get a file of
+//!     their own; small ones (contacts, checklist steps) share one.
 //!   - Documents are numbered in the order (municipality, kind, url): a municipality
 //!     is the range `start..end`; `kindRuns` holds pairs (first document, index into
 //!     `kinds`).
@@ -147,7 +148,7 @@ impl Default for IndexOptions {
     fn default() -> Self {
         IndexOptions {
             chunk_bytes: 12 * 1024,
-            fragment_bytes: 4 * 1024,
+            fragment_bytes: 1536,
             excerpt_chars: 2000,
         }
     }
@@ -868,10 +869,12 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
     }
     meta.push_str("],\"frags\":{\"h\":");
     push_json_str(&mut meta, &frag_hashes);
-    meta.push_str(",\"n\":[");
-    let sizes: Vec<String> = frag_sizes.iter().map(|n| n.to_string()).collect();
-    meta.push_str(&sizes.join(","));
-    meta.push_str("]},\"munis\":[");
+    meta.push_str(",\"n\":\"");
+    for &n in &frag_sizes {
+        push_varint(&mut meta, n as u64);
+    }
+    meta.push('"');
+    meta.push_str("},\"munis\":[");
     for (k, (slug, name, start, end)) in munis.iter().enumerate() {
         if k > 0 {
             meta.push(',');

@@ -122,15 +122,13 @@ fn chunk_names(meta: &Value) -> Vec<String> {
 /// The fragment file names listed in meta with their document counts.
 fn frag_names(meta: &Value) -> Vec<(String, u64)> {
     let h = meta["frags"]["h"].as_str().unwrap();
-    meta["frags"]["n"]
-        .as_array()
-        .unwrap()
-        .iter()
+    decode_varints(meta["frags"]["n"].as_str().unwrap())
+        .into_iter()
         .enumerate()
         .map(|(g, n)| {
             (
                 format!("f{g}-{}.js", &h[g * FRAG_HASH_LEN..(g + 1) * FRAG_HASH_LEN]),
-                n.as_u64().unwrap(),
+                n,
             )
         })
         .collect()

@@ -192,10 +192,30 @@
     return metaPromise;
   }
 
+  /* Numbers in the index's varint strings: base-32 digits, least significant first,
+   * +32 on all digits of a number but its last. */
+  var DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
+  var DIGIT = {};
+  for (var di = 0; di < DIGITS.length; di++) DIGIT[DIGITS.charAt(di)] = di;
+
+  function varints(s) {
+    var nums = [];
+    var v = 0;
+    var mul = 1;
+    for (var i = 0; i < s.length; i++) {
+      var c = DIGIT[s.charAt(i)];
+      if (c === undefined) continue;
+      v += (c & 31) * mul;
+      mul *= 32;
+      if (!(c & 32)) { nums.push(v); v = 0; mul = 1; }
+    }
+    return nums;
+  }
+
   function prepareMeta(m) {
     var starts = [];
     var acc = 0;
-    for (var i = 0; i < m.frags.n.length; i++) { starts.push(acc); acc += m.frags.n[i]; }
+    varints(m.frags.n).forEach(function (n) { starts.push(acc); acc += n; });
     m.fragStarts = starts;
     m.stopSet = {};
     m.stop.forEach(function (s) { m.stopSet[s] = true; });
@@ -261,23 +281,10 @@
     });
   }
 
-  var DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
-  var DIGIT = {};
-  for (var di = 0; di < DIGITS.length; di++) DIGIT[DIGITS.charAt(di)] = di;
-
   /* Postings of a term: flat [doc, section, flags, ...] with absolute doc numbers. */
   function postings(t) {
     if (t.p) return t.p;
-    var nums = [];
-    var v = 0;
-    var mul = 1;
-    for (var i = 0; i < t.raw.length; i++) {
-      var c = DIGIT[t.raw.charAt(i)];
-      if (c === undefined) continue;
-      v += (c & 31) * mul;
-      mul *= 32;
-      if (!(c & 32)) { nums.push(v); v = 0; mul = 1; }
-    }
+    var nums = varints(t.raw);
     var out = [];
     var doc = 0;
     for (var k = 0; k + 1 < nums.length; k += 2) {
