@@ -23,3 +23,4 @@ pub mod schedule;
 pub mod schema;
 pub mod theme;
 pub mod urls;
+pub mod search;

@@ -1,0 +1,1103 @@
+//! The search index: what a rendered page contributes (`extract_docs`), the static,
+//! chunked index the client loads with `<script>` elements (`build_index`) and the
+//! A–Ö subject index for the no-JavaScript fallback (`subject_index`).
+//!
+//! # Files (all under `sok/`, all JavaScript so they load from `file://`)
+//!
+//! Every file is one statement, `window.lovportalSearch.register("<name>", <JSON>);`.
+//!
+//! * `meta.js` (fixed name, the entry point):
+//!   `{"v":1, "docs":N, "chunks":[[first,last,hash],…], "frags":{"h":"…","n":"…"},
+//!   "munis":[[slug,name,start,end],…], "kinds":[kind,…], "kindRuns":[start,k,…],
+//!   "stop":[…]}`.
+//!   - `chunks[i]` is the term chunk `c<i>-<hash>.js`, holding the stem keys `first`
+//!     to `last` (sorted by UTF-16 code units, like JavaScript's `<`).
+//!   - Fragment group `g` is `f<g>-<h[6g..6g+6]>.js` and holds the next `n[g]`
+//!     documents (`n` is a string of varints, see below). Most pages get a file of
+//!     their own; small ones (contacts, checklist steps) share one.
+//!   - Documents are numbered in the order (municipality, kind, url): a municipality
+//!     is the range `start..end`; `kindRuns` holds pairs (first document, index into
+//!     `kinds`).
+//!   - `stop`: the stop words (folded), which the client drops from queries.
+//! * `c<i>-<hash>.js`, a term chunk: `{"s":[[stem, term, postings, term, postings,
+//!   …],…]}`: the index terms grouped by stem key, `stem(fold(term))`. A term is the
+//!   word as written, lowercased, diacritics kept (so exact spelling can rank first);
+//!   a stem group is never split, so a query word's stem lands in exactly one chunk.
+//!   `postings` is a string of base-32 varints (digits `0-9A-Za-z-_`, 5 bits each,
+//!   least significant first, +32 on all but the last digit of a number): pairs `d, p`
+//!   with `d` the document number as a delta from the previous pair's (0 = same
+//!   document) and `p = section * 128 + flags`, flags as in [`Flags`].
+//! * `f<g>-<hash>.js`, a fragment group: `{"d":[[url,title,[[anchor,heading,text],…]],
+//!   …]}` for consecutive documents, loaded only for the results shown.
+//!
+//! Hashes are FNV-1a 64 of the JSON payload (hex), so a file's name changes when its
+//! content does and it can be cached forever. The output is byte-identical for the
+//! same documents in any order.
+//!
+//! Compound parts ("ansökan" in "behörighetsansökan") and the parts of hyphenated
+//! words ("kort" in "SITHS-kort") are posted under their own terms with the "part"
+//! flags, so a query for a part finds the compound without prefix or infix search.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::rc::Rc;
+
+use lol_html::html_content::{Element, EndTag, TextChunk};
+use lol_html::{RewriteStrSettings, doc_text, element, end_tag, rewrite_str};
+
+use super::text::{
+    STOP_WORDS, Vocabulary, fold, indexable, is_stop_word, js_cmp, lowercase, normalize, stem,
+    stem_key, tokenize,
+};
+
+/// What a search document is. Shown in results and used by the "typ" filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum DocKind {
+    Routine,
+    Municipality,
+    System,
+    Contact,
+    ChecklistStep,
+    EService,
+    #[default]
+    Page,
+}
+
+impl DocKind {
+    pub const ALL: [DocKind; 7] = [
+        DocKind::Routine,
+        DocKind::Municipality,
+        DocKind::System,
+        DocKind::Contact,
+        DocKind::ChecklistStep,
+        DocKind::EService,
+        DocKind::Page,
+    ];
+
+    /// The value used in `data-search-kind`, the index and the `typ` filter.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Routine => "routine",
+            DocKind::Municipality => "municipality",
+            DocKind::System => "system",
+            DocKind::Contact => "contact",
+            DocKind::ChecklistStep => "checklist",
+            DocKind::EService => "eservice",
+            DocKind::Page => "page",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DocKind> {
+        DocKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s.trim().to_ascii_lowercase())
+    }
+}
+
+/// A part of a page under one heading.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Section {
+    /// The heading's `id`, for `url#anchor`; `None` for the text before the first heading.
+    pub anchor: Option<String>,
+    pub heading: String,
+    pub text: String,
+}
+
+/// One searchable page (or part of a page with its own URL, like `molndal/#kontakter`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct SearchDoc {
+    /// Site-relative URL, e.g. `molndal/inloggning/` or `molndal/#kontakter`.
+    pub url: String,
+    pub title: String,
+    /// (slug, name), e.g. ("molndal", "Mölndal").
+    pub municipality: Option<(String, String)>,
+    pub kind: DocKind,
+    pub sections: Vec<Section>,
+}
+
+/// Posting flags (the low 7 bits of a posting's second number).
+pub struct Flags;
+
+impl Flags {
+    /// Occurrences of the whole word in the section body, capped at 7.
+    pub const BODY_TF: u8 = 0b000_0111;
+    /// The whole word is in the section heading.
+    pub const HEADING: u8 = 0b000_1000;
+    /// The whole word is in the document title (posted on section 0).
+    pub const TITLE: u8 = 0b001_0000;
+    /// The term is a part of a compound or hyphenated word in the body.
+    pub const PART_BODY: u8 = 0b010_0000;
+    /// The term is a part of a compound or hyphenated word in a heading or the title.
+    pub const PART_HEADING: u8 = 0b100_0000;
+}
+
+/// Tuning for [`build_index_with`].
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    /// A term chunk is closed once it reaches this many bytes (a single term with more
+    /// postings gets a chunk of its own).
+    pub chunk_bytes: usize,
+    /// A fragment group is closed once it reaches this many bytes.
+    pub fragment_bytes: usize,
+    /// Section text kept for excerpts (characters); the index uses all of it.
+    pub excerpt_chars: usize,
+}
+
+impl Default for IndexOptions {
+    fn default() -> Self {
+        IndexOptions {
+            chunk_bytes: 12 * 1024,
+            fragment_bytes: 1536,
+            excerpt_chars: 2000,
+        }
+    }
+}
+
+/// The directory under the output root that holds the index.
+pub const INDEX_DIR: &str = "sok";
+/// The entry file, relative to the output root.
+pub const META_FILE: &str = "sok/meta.js";
+/// Format version, `v` in `meta.js`.
+pub const FORMAT_VERSION: u32 = 1;
+
+// ---------------------------------------------------------------------------------
+// Extraction from rendered HTML
+// ---------------------------------------------------------------------------------
+
+const SKIPPED_TAGS: &[&str] = &[
+    "nav", "header", "footer", "script", "style", "template", "noscript", "svg", "button",
+    "select", "textarea",
+];
+
+const INLINE_TAGS: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q",
+    "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr", "del", "ins",
+];
+
+#[derive(Default)]
+struct Extract {
+    /// Depth inside `<main>` / `[data-search-body]`.
+    body_depth: u32,
+    /// Depth inside skipped elements.
+    skip_depth: u32,
+    /// Capturing a heading: 1 for h1, 2 for h2/h3.
+    heading: Option<u8>,
+    seen_body: bool,
+    title_attr: Option<String>,
+    municipality_attr: Option<String>,
+    kind_attr: Option<String>,
+    h1: Option<String>,
+    h1_buf: String,
+    head_title: String,
+    in_head_title: bool,
+    sections: Vec<Section>,
+    current: Section,
+}
+
+impl Extract {
+    fn space(&mut self) {
+        match self.heading {
+            Some(1) => self.h1_buf.push(' '),
+            Some(_) => self.current.heading.push(' '),
+            None => self.current.text.push(' '),
+        }
+    }
+
+    fn finish_section(&mut self) {
+        let mut s = std::mem::take(&mut self.current);
+        s.heading = clean_text(&s.heading);
+        s.text = clean_text(&s.text);
+        if s.anchor.is_some() || !s.heading.is_empty() || !s.text.is_empty() {
+            self.sections.push(s);
+        }
+    }
+}
+
+/// Read a rendered page: the text inside `<main>` (or the element with
+/// `data-search-body`), without `nav`, `header`, `footer`, `script`, `style` and
+/// elements marked `data-search-ignore`; split into sections at `h2`/`h3` (their `id`
+/// is the anchor). Title from `data-search-title` on the body element, else the first
+/// `h1`, else `<title>`. `data-search-municipality="slug|Name"` and
+/// `data-search-kind="routine|…"` on the body element set municipality and kind.
+/// Never fails: unparsable input gives whatever text was read before the problem.
+pub fn extract_docs(html: &str, url: &str) -> SearchDoc {
+    let st = Rc::new(RefCell::new(Extract::default()));
+
+    let el_state = st.clone();
+    let text_state = st.clone();
+    let settings = RewriteStrSettings::new()
+        .append_element_content_handler(element!("*", move |el: &mut Element| {
+            on_element(&el_state, el);
+            Ok(())
+        }))
+        .append_document_content_handler(doc_text!(move |t: &mut TextChunk| {
+            on_text(&text_state, t.as_str());
+            Ok(())
+        }));
+    // Errors (memory limits, parser ambiguity) leave what was read so far.
+    let _ = rewrite_str(html, settings);
+
+    let mut st = st.borrow_mut();
+    st.finish_section();
+    let title = st
+        .title_attr
+        .clone()
+        .map(|t| clean_text(&decode_entities(&t)))
+        .filter(|t| !t.is_empty())
+        .or_else(|| st.h1.clone().filter(|t| !t.is_empty()))
+        .or_else(|| Some(clean_text(&st.head_title)).filter(|t| !t.is_empty()))
+        .unwrap_or_else(|| url.to_string());
+    let municipality = st.municipality_attr.as_deref().and_then(|m| {
+        let m = decode_entities(m);
+        let (slug, name) = match m.split_once('|') {
+            Some((s, n)) => (s.trim().to_string(), n.trim().to_string()),
+            None => (m.trim().to_string(), m.trim().to_string()),
+        };
+        (!slug.is_empty()).then(|| {
+            let name = if name.is_empty() { slug.clone() } else { name };
+            (slug, name)
+        })
+    });
+    let kind = st
+        .kind_attr
+        .as_deref()
+        .and_then(DocKind::parse)
+        .unwrap_or_default();
+    SearchDoc {
+        url: url.to_string(),
+        title,
+        municipality,
+        kind,
+        sections: std::mem::take(&mut st.sections),
+    }
+}
+
+fn on_element(st: &Rc<RefCell<Extract>>, el: &mut Element) {
+    let tag = el.tag_name().to_ascii_lowercase();
+    let can_end = el.can_have_content();
+    let mut s = st.borrow_mut();
+
+    if tag == "title" && s.body_depth == 0 && can_end {
+        s.in_head_title = true;
+        let st2 = st.clone();
+        let _ = el.on_end_tag(end_tag!(move |_e: &mut EndTag| {
+            st2.borrow_mut().in_head_title = false;
+            Ok(())
+        }));
+        return;
+    }
+
+    if s.skip_depth > 0
+        || SKIPPED_TAGS.contains(&tag.as_str())
+        || el.has_attribute("data-search-ignore")
+    {
+        if can_end {
+            s.skip_depth += 1;
+            let st2 = st.clone();
+            let _ = el.on_end_tag(end_tag!(move |_e: &mut EndTag| {
+                let mut s = st2.borrow_mut();
+                s.skip_depth = s.skip_depth.saturating_sub(1);
+                Ok(())
+            }));
+        }
+        return;
+    }
+
+    let is_body = tag == "main" || el.has_attribute("data-search-body");
+    if is_body && can_end {
+        if !s.seen_body {
+            s.seen_body = true;
+            s.title_attr = el.get_attribute("data-search-title");
+            s.municipality_attr = el.get_attribute("data-search-municipality");
+            s.kind_attr = el.get_attribute("data-search-kind");
+        }
+        s.body_depth += 1;
+        let st2 = st.clone();
+        let _ = el.on_end_tag(end_tag!(move |_e: &mut EndTag| {
+            let mut s = st2.borrow_mut();
+            s.body_depth = s.body_depth.saturating_sub(1);
+            s.space();
+            Ok(())
+        }));
+        return;
+    }
+
+    match tag.as_str() {
+        "h1" if can_end && s.heading.is_none() => {
+            s.heading = Some(1);
+            s.h1_buf.clear();
+            let st2 = st.clone();
+            let _ = el.on_end_tag(end_tag!(move |_e: &mut EndTag| {
+                let mut s = st2.borrow_mut();
+                s.heading = None;
+                let h = clean_text(&s.h1_buf);
+                // Inside the body, the first h1 wins; outside it, only as a fallback.
+                if s.h1.is_none() && !h.is_empty() {
+                    s.h1 = Some(h);
+                }
+                Ok(())
+            }));
+        }
+        "h2" | "h3" if can_end && s.body_depth > 0 && s.heading.is_none() => {
+            s.finish_section();
+            s.current.anchor = el
+                .get_attribute("id")
+                .map(|a| decode_entities(&a).trim().to_string())
+                .filter(|a| !a.is_empty());
+            s.heading = Some(2);
+            let st2 = st.clone();
+            let _ = el.on_end_tag(end_tag!(move |_e: &mut EndTag| {
+                st2.borrow_mut().heading = None;
+                Ok(())
+            }));
+        }
+        "br" | "hr" | "img" => s.space(),
+        t if !INLINE_TAGS.contains(&t) => {
+            s.space();
+            if can_end {
+                let st2 = st.clone();
+                let _ = el.on_end_tag(end_tag!(move |_e: &mut EndTag| {
+                    st2.borrow_mut().space();
+                    Ok(())
+                }));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn on_text(st: &Rc<RefCell<Extract>>, text: &str) {
+    let mut s = st.borrow_mut();
+    if s.in_head_title {
+        s.head_title.push_str(text);
+        return;
+    }
+    if s.skip_depth > 0 {
+        return;
+    }
+    match s.heading {
+        Some(1) => s.h1_buf.push_str(text),
+        Some(_) if s.body_depth > 0 => s.current.heading.push_str(text),
+        _ if s.body_depth > 0 => s.current.text.push_str(text),
+        _ => {}
+    }
+}
+
+/// Decode entities and collapse whitespace.
+fn clean_text(raw: &str) -> String {
+    let decoded = decode_entities(raw);
+    let mut out = String::with_capacity(decoded.len());
+    for w in decoded.split(|c: char| c.is_whitespace()) {
+        if w.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// Decode HTML character references: numeric ones and the named ones a Swedish page
+/// uses. Unknown references are kept as written.
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest
+            .char_indices()
+            .take(34)
+            .find(|&(_, c)| c == ';')
+            .map(|(j, _)| j);
+        let decoded = end.and_then(|j| {
+            let name = &rest[1..j];
+            decode_entity(name).map(|c| (c, j + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push_str(&c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn decode_entity(name: &str) -> Option<String> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = if let Some(hex) = num.strip_prefix('x').or_else(|| num.strip_prefix('X')) {
+            u32::from_str_radix(hex, 16).ok()?
+        } else {
+            num.parse::<u32>().ok()?
+        };
+        let c = char::from_u32(code)
+            .filter(|&c| c != '\0')
+            .unwrap_or('\u{FFFD}');
+        return Some(c.to_string());
+    }
+    let c = match name {
+        "amp" => "&",
+        "lt" => "<",
+        "gt" => ">",
+        "quot" => "\"",
+        "apos" => "'",
+        "nbsp" => "\u{00A0}",
+        "shy" => "\u{00AD}",
+        "ndash" => "–",
+        "mdash" => "—",
+        "hellip" => "…",
+        "lsquo" => "‘",
+        "rsquo" => "’",
+        "ldquo" => "“",
+        "rdquo" => "”",
+        "laquo" => "«",
+        "raquo" => "»",
+        "bull" => "•",
+        "middot" => "·",
+        "copy" => "©",
+        "aring" => "å",
+        "auml" => "ä",
+        "ouml" => "ö",
+        "Aring" => "Å",
+        "Auml" => "Ä",
+        "Ouml" => "Ö",
+        "eacute" => "é",
+        "Eacute" => "É",
+        "uuml" => "ü",
+        "Uuml" => "Ü",
+        _ => return None,
+    };
+    Some(c.to_string())
+}
+
+// ---------------------------------------------------------------------------------
+// Index building
+// ---------------------------------------------------------------------------------
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Title,
+    Heading,
+    Body,
+}
+
+/// Postings of one term: (document, section, flags), in document/section order.
+type Postings = Vec<(u32, u32, u8)>;
+
+struct Indexer<'v> {
+    vocab: &'v Vocabulary,
+    splits: HashMap<String, Option<Vec<String>>>,
+    terms: HashMap<String, Postings>,
+}
+
+impl Indexer<'_> {
+    fn post(&mut self, term: &str, doc: u32, sec: u32, field: Field, part: bool) {
+        let flag = match (part, field) {
+            (false, Field::Title) => Flags::TITLE,
+            (false, Field::Heading) => Flags::HEADING,
+            (false, Field::Body) => 1,
+            (true, Field::Body) => Flags::PART_BODY,
+            (true, _) => Flags::PART_HEADING,
+        };
+        let list = self.terms.entry(term.to_string()).or_default();
+        match list.last_mut() {
+            Some((d, s, f)) if *d == doc && *s == sec => {
+                if !part && field == Field::Body {
+                    let tf = (*f & Flags::BODY_TF).saturating_add(1).min(Flags::BODY_TF);
+                    *f = (*f & !Flags::BODY_TF) | tf;
+                } else {
+                    *f |= flag;
+                }
+            }
+            _ => list.push((doc, sec, flag)),
+        }
+    }
+
+    fn split(&mut self, word: &str) -> Option<Vec<String>> {
+        if let Some(hit) = self.splits.get(word) {
+            return hit.clone();
+        }
+        let parts = self.vocab.split_compound(word);
+        self.splits.insert(word.to_string(), parts.clone());
+        parts
+    }
+
+    fn post_compound_parts(&mut self, word: &str, doc: u32, sec: u32, field: Field) {
+        if let Some(parts) = self.split(word) {
+            for p in parts {
+                if indexable(&p) {
+                    self.post(&p, doc, sec, field, true);
+                }
+            }
+        }
+    }
+
+    fn index_text(&mut self, text: &str, doc: u32, sec: u32, field: Field) {
+        for tok in tokenize(text) {
+            if tok.parts.is_empty() {
+                if indexable(&tok.word) {
+                    self.post(&tok.word, doc, sec, field, false);
+                    self.post_compound_parts(&tok.word, doc, sec, field);
+                }
+            } else {
+                if indexable(&tok.word) {
+                    self.post(&tok.word, doc, sec, field, false);
+                }
+                for p in &tok.parts {
+                    if indexable(p) {
+                        self.post(p, doc, sec, field, true);
+                        self.post_compound_parts(p, doc, sec, field);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Documents in index order: (municipality slug, kind, url), then everything else so
+/// equal keys still sort the same way whatever the input order.
+fn sorted_docs(docs: &[SearchDoc]) -> Vec<&SearchDoc> {
+    let mut sorted: Vec<&SearchDoc> = docs.iter().collect();
+    sorted.sort_by(|a, b| {
+        let ka = (a.municipality.as_ref().map(|m| &m.0), a.kind, &a.url);
+        let kb = (b.municipality.as_ref().map(|m| &m.0), b.kind, &b.url);
+        ka.cmp(&kb).then_with(|| a.cmp(b))
+    });
+    sorted
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// Write `s` as a JSON string that is also safe inside JavaScript source (ES2017 does
+/// not allow raw U+2028/U+2029 in string literals).
+fn push_json_str(out: &mut String, s: &str) {
+    let json = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string());
+    if json.contains(['\u{2028}', '\u{2029}']) {
+        out.push_str(
+            &json
+                .replace('\u{2028}', "\\u2028")
+                .replace('\u{2029}', "\\u2029"),
+        );
+    } else {
+        out.push_str(&json);
+    }
+}
+
+fn js_file(name: &str, payload: &str) -> Vec<u8> {
+    let mut out = String::with_capacity(payload.len() + name.len() + 48);
+    out.push_str("window.lovportalSearch.register(");
+    push_json_str(&mut out, name);
+    out.push(',');
+    out.push_str(payload);
+    out.push_str(");\n");
+    out.into_bytes()
+}
+
+/// The first `hex` hex digits of the payload's FNV-1a hash.
+fn short_hash(payload: &str, hex: usize) -> String {
+    let h = format!("{:016x}", fnv1a(payload.as_bytes()));
+    h[..hex.min(16)].to_string()
+}
+
+/// Hex digits of a fragment file's hash (its name also has the group number, so the
+/// hash only has to tell versions of one group apart).
+const FRAG_HASH_LEN: usize = 6;
+
+/// Digits of the posting encoding, 6 bits each: 5 bits of value, and 32 = "more".
+const VARINT_DIGITS: &[u8; 64] =
+    b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+/// Append `v` as a little-endian base-32 varint in [`VARINT_DIGITS`].
+fn push_varint(out: &mut String, mut v: u64) {
+    loop {
+        let low = (v & 31) as usize;
+        v >>= 5;
+        if v == 0 {
+            out.push(char::from(VARINT_DIGITS[low]));
+            return;
+        }
+        out.push(char::from(VARINT_DIGITS[low | 32]));
+    }
+}
+
+/// Decode a string of [`push_varint`] numbers (for tests and tools).
+pub fn decode_varints(s: &str) -> Vec<u64> {
+    let mut out = Vec::new();
+    let (mut v, mut shift) = (0u64, 0u32);
+    for b in s.bytes() {
+        let Some(d) = VARINT_DIGITS.iter().position(|&x| x == b) else {
+            continue;
+        };
+        v |= ((d & 31) as u64).checked_shl(shift).unwrap_or(0);
+        shift += 5;
+        if d & 32 == 0 {
+            out.push(v);
+            v = 0;
+            shift = 0;
+        }
+    }
+    out
+}
+
+/// Cut text to at most `max` characters, at a word boundary, marking the cut with "…".
+fn truncate_text(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut = text
+        .char_indices()
+        .nth(max)
+        .map(|(i, _)| i)
+        .unwrap_or(text.len());
+    let head = &text[..cut];
+    let head = match head.rfind(' ') {
+        Some(i) if i > cut / 2 => &head[..i],
+        _ => head,
+    };
+    format!("{head} …")
+}
+
+/// Build the search index: `(path under the output root, file content)`, sorted by
+/// path, with the default [`IndexOptions`].
+pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
+    build_index_with(docs, &IndexOptions::default())
+}
+
+/// [`build_index`] with explicit tuning.
+pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String, Vec<u8>)> {
+    let docs = sorted_docs(docs);
+    let n_docs = u32::try_from(docs.len()).unwrap_or(u32::MAX);
+    let docs = &docs[..n_docs as usize];
+
+    // The vocabulary compounds split against: every word in the corpus.
+    let mut vocab = Vocabulary::new();
+    for doc in docs {
+        let texts = std::iter::once(doc.title.as_str()).chain(
+            doc.sections
+                .iter()
+                .flat_map(|s| [s.heading.as_str(), s.text.as_str()]),
+        );
+        for text in texts {
+            for tok in tokenize(text) {
+                if tok.parts.is_empty() {
+                    vocab.add(&tok.word);
+                } else {
+                    for p in &tok.parts {
+                        vocab.add(p);
+                    }
+                }
+            }
+        }
+    }
+
+    let mut ix = Indexer {
+        vocab: &vocab,
+        splits: HashMap::new(),
+        terms: HashMap::new(),
+    };
+    for (d, doc) in docs.iter().enumerate() {
+        let d = d as u32;
+        ix.index_text(&doc.title, d, 0, Field::Title);
+        for (s, sec) in doc.sections.iter().enumerate() {
+            let s = u32::try_from(s).unwrap_or(u32::MAX);
+            ix.index_text(&sec.heading, d, s, Field::Heading);
+            ix.index_text(&sec.text, d, s, Field::Body);
+        }
+    }
+
+    // Terms grouped by stem key, in (stem, folded, term) order, JavaScript string order.
+    let mut terms: Vec<(String, String, String, Postings)> = ix
+        .terms
+        .into_iter()
+        .map(|(t, p)| {
+            let f = fold(&t);
+            (stem(&f), f, t, p)
+        })
+        .collect();
+    terms.sort_by(|a, b| {
+        js_cmp(&a.0, &b.0)
+            .then_with(|| js_cmp(&a.1, &b.1))
+            .then_with(|| js_cmp(&a.2, &b.2))
+    });
+
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+
+    // Term chunks: whole stem groups, closed once they reach `chunk_bytes`.
+    let mut chunks_meta: Vec<(String, String, String)> = Vec::new();
+    let mut i = 0;
+    while i < terms.len() {
+        let first = terms[i].0.clone();
+        let mut payload = String::from("{\"s\":[");
+        let mut last = first.clone();
+        let mut groups = 0;
+        while i < terms.len() && (payload.len() < opts.chunk_bytes || groups == 0) {
+            let key = terms[i].0.clone();
+            if groups > 0 {
+                payload.push(',');
+            }
+            groups += 1;
+            payload.push('[');
+            push_json_str(&mut payload, &key);
+            while i < terms.len() && terms[i].0 == key {
+                payload.push(',');
+                push_json_str(&mut payload, &terms[i].2);
+                payload.push_str(",\"");
+                let mut prev = 0u32;
+                for &(d, s, f) in &terms[i].3 {
+                    push_varint(&mut payload, u64::from(d - prev));
+                    push_varint(&mut payload, u64::from(s) * 128 + u64::from(f & 0x7f));
+                    prev = d;
+                }
+                payload.push('"');
+                i += 1;
+            }
+            payload.push(']');
+            last = key;
+        }
+        payload.push_str("]}");
+        let hash = short_hash(&payload, 8);
+        let name = format!("c{}-{hash}.js", chunks_meta.len());
+        files.push((format!("{INDEX_DIR}/{name}"), js_file(&name, &payload)));
+        chunks_meta.push((first, last, hash));
+    }
+
+    // Fragment groups: consecutive documents, closed once they reach `fragment_bytes`.
+    let mut frag_hashes = String::new();
+    let mut frag_sizes: Vec<usize> = Vec::new();
+    let mut j = 0;
+    while j < docs.len() {
+        let mut payload = String::from("{\"d\":[");
+        let mut count = 0;
+        while j < docs.len() && (payload.len() < opts.fragment_bytes || count == 0) {
+            let doc = docs[j];
+            if count > 0 {
+                payload.push(',');
+            }
+            payload.push('[');
+            push_json_str(&mut payload, &doc.url);
+            payload.push(',');
+            push_json_str(&mut payload, &doc.title);
+            payload.push_str(",[");
+            let empty = [Section::default()];
+            let sections: &[Section] = if doc.sections.is_empty() {
+                &empty
+            } else {
+                &doc.sections
+            };
+            for (k, sec) in sections.iter().enumerate() {
+                if k > 0 {
+                    payload.push(',');
+                }
+                payload.push('[');
+                match &sec.anchor {
+                    Some(a) => push_json_str(&mut payload, a),
+                    None => payload.push_str("null"),
+                }
+                payload.push(',');
+                push_json_str(&mut payload, &sec.heading);
+                payload.push(',');
+                push_json_str(&mut payload, &truncate_text(&sec.text, opts.excerpt_chars));
+                payload.push(']');
+            }
+            payload.push_str("]]");
+            count += 1;
+            j += 1;
+        }
+        payload.push_str("]}");
+        let hash = short_hash(&payload, FRAG_HASH_LEN);
+        let name = format!("f{}-{hash}.js", frag_sizes.len());
+        files.push((format!("{INDEX_DIR}/{name}"), js_file(&name, &payload)));
+        frag_hashes.push_str(&hash);
+        frag_sizes.push(count);
+    }
+
+    // Municipality ranges and kind runs (documents are sorted by both).
+    let mut munis: Vec<(String, String, usize, usize)> = Vec::new();
+    let mut kind_runs: Vec<(usize, usize)> = Vec::new();
+    for (d, doc) in docs.iter().enumerate() {
+        if let Some((slug, name)) = &doc.municipality {
+            match munis.last_mut() {
+                Some(m) if &m.0 == slug => m.3 = d + 1,
+                _ => munis.push((slug.clone(), name.clone(), d, d + 1)),
+            }
+        }
+        let k = DocKind::ALL
+            .iter()
+            .position(|&k| k == doc.kind)
+            .unwrap_or(0);
+        if kind_runs.last().is_none_or(|&(_, last)| last != k) {
+            kind_runs.push((d, k));
+        }
+    }
+
+    let mut meta = String::new();
+    let _ = write!(
+        meta,
+        "{{\"v\":{FORMAT_VERSION},\"docs\":{},\"chunks\":[",
+        docs.len()
+    );
+    for (k, (first, last, name)) in chunks_meta.iter().enumerate() {
+        if k > 0 {
+            meta.push(',');
+        }
+        meta.push('[');
+        push_json_str(&mut meta, first);
+        meta.push(',');
+        push_json_str(&mut meta, last);
+        meta.push(',');
+        push_json_str(&mut meta, name);
+        meta.push(']');
+    }
+    meta.push_str("],\"frags\":{\"h\":");
+    push_json_str(&mut meta, &frag_hashes);
+    meta.push_str(",\"n\":\"");
+    for &n in &frag_sizes {
+        push_varint(&mut meta, n as u64);
+    }
+    meta.push('"');
+    meta.push_str("},\"munis\":[");
+    for (k, (slug, name, start, end)) in munis.iter().enumerate() {
+        if k > 0 {
+            meta.push(',');
+        }
+        meta.push('[');
+        push_json_str(&mut meta, slug);
+        meta.push(',');
+        push_json_str(&mut meta, name);
+        let _ = write!(meta, ",{start},{end}]");
+    }
+    meta.push_str("],\"kinds\":[");
+    let kinds: Vec<String> = DocKind::ALL
+        .iter()
+        .map(|k| format!("\"{}\"", k.as_str()))
+        .collect();
+    meta.push_str(&kinds.join(","));
+    meta.push_str("],\"kindRuns\":[");
+    let runs: Vec<String> = kind_runs.iter().map(|(d, k)| format!("{d},{k}")).collect();
+    meta.push_str(&runs.join(","));
+    meta.push_str("],\"stop\":[");
+    let mut stop: Vec<&str> = STOP_WORDS.to_vec();
+    stop.sort_unstable();
+    let stop: Vec<String> = stop.iter().map(|w| format!("\"{w}\"")).collect();
+    meta.push_str(&stop.join(","));
+    meta.push_str("]}");
+    files.push((META_FILE.to_string(), js_file("meta.js", &meta)));
+
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+// ---------------------------------------------------------------------------------
+// Subject index (ämnesregister)
+// ---------------------------------------------------------------------------------
+
+/// Generic heading words that make poor register entries (folded).
+const REGISTER_SKIP: &[&str] = &[
+    "allmant",
+    "andra",
+    "annan",
+    "annat",
+    "egen",
+    "eget",
+    "egna",
+    "finns",
+    "fler",
+    "gor",
+    "hitta",
+    "inledning",
+    "mer",
+    "mera",
+    "nya",
+    "nytt",
+    "ovrigt",
+    "oversikt",
+    "sammanfattning",
+    "sida",
+    "sidan",
+    "steg",
+    "tips",
+    "vanliga",
+    "fragor",
+    "sa",
+    "hur",
+    "vad",
+    "nar",
+    "dag",
+];
+
+/// Swedish collation key: a–z, then å, ä, ö; other diacritics sort as their base letter.
+fn collation_key(s: &str) -> Vec<u32> {
+    let lower = lowercase(s);
+    let mut key = Vec::with_capacity(lower.len());
+    for c in lower.chars() {
+        match c {
+            'å' => key.push(u32::from('z') + 1),
+            'ä' | 'æ' => key.push(u32::from('z') + 2),
+            'ö' | 'ø' => key.push(u32::from('z') + 3),
+            'ü' => key.push(u32::from('y')),
+            _ => {
+                for f in fold(&c.to_string()).chars() {
+                    key.push(u32::from(f));
+                }
+            }
+        }
+    }
+    key
+}
+
+fn swedish_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    collation_key(a)
+        .cmp(&collation_key(b))
+        .then_with(|| js_cmp(a, b))
+}
+
+/// The register letter of a term: A–Z, Å, Ä, Ö; "0–9" for numbers; "#" for the rest.
+fn register_letter(term: &str) -> String {
+    let Some(c) = lowercase(term).chars().next() else {
+        return "#".to_string();
+    };
+    match c {
+        'å' | 'ä' | 'ö' => c.to_uppercase().collect(),
+        '0'..='9' => "0–9".to_string(),
+        _ => match fold(&c.to_string()).chars().next() {
+            Some(f) if f.is_ascii_lowercase() => f.to_ascii_uppercase().to_string(),
+            _ => "#".to_string(),
+        },
+    }
+}
+
+fn letter_rank(letter: &str) -> (u8, Vec<u32>) {
+    match letter {
+        "0–9" => (0, Vec::new()),
+        "#" => (2, Vec::new()),
+        l => (1, collation_key(l)),
+    }
+}
+
+/// How a register term is written: as in the text when it has capitals after the first
+/// letter ("SITHS", "BankID", "SITHS-kort"), else lowercase.
+fn register_display(raw: &str) -> String {
+    let mut chars = raw.chars();
+    chars.next();
+    if chars.any(|c| c.is_uppercase()) {
+        raw.to_string()
+    } else {
+        lowercase(raw)
+    }
+}
+
+/// An A–Ö subject index (ämnesregister) of the words in titles and headings, for the
+/// search page without JavaScript: `(letter, [(term, [(label, url)])])`, letters in
+/// Swedish order (numbers first, then A–Z, Å, Ä, Ö), terms in Swedish order, entries by
+/// label. Inflected forms share an entry (by stem), written in their most common form.
+/// `url` is site-relative, with `#anchor` for a section heading.
+#[allow(clippy::type_complexity)]
+pub fn subject_index(docs: &[SearchDoc]) -> Vec<(String, Vec<(String, Vec<(String, String)>)>)> {
+    let docs = sorted_docs(docs);
+    // stem key → (display form → count, entries (label, url))
+    let mut groups: BTreeMap<String, (BTreeMap<String, usize>, Vec<(String, String)>)> =
+        BTreeMap::new();
+    for doc in docs {
+        let muni = doc.municipality.as_ref().map(|m| m.1.as_str());
+        let with_muni = |label: String| match muni {
+            Some(m) if !label.contains(m) => format!("{label} ({m})"),
+            _ => label,
+        };
+        let base_url = doc.url.split('#').next().unwrap_or("");
+        let mut sources: Vec<(String, String, String)> = vec![(
+            doc.title.clone(),
+            with_muni(doc.title.clone()),
+            doc.url.clone(),
+        )];
+        for sec in &doc.sections {
+            if sec.heading.is_empty() {
+                continue;
+            }
+            let url = match &sec.anchor {
+                Some(a) => format!("{base_url}#{a}"),
+                None => doc.url.clone(),
+            };
+            let label = if sec.heading == doc.title {
+                doc.title.clone()
+            } else {
+                format!("{}: {}", doc.title, sec.heading)
+            };
+            sources.push((sec.heading.clone(), with_muni(label), url));
+        }
+        for (text, label, url) in sources {
+            for tok in tokenize(&text) {
+                let n = normalize(&tok.word);
+                if n.chars().count() < 3
+                    || !indexable(&tok.word)
+                    || is_stop_word(&n)
+                    || REGISTER_SKIP.contains(&n.as_str())
+                    || n.chars().all(|c| c.is_ascii_digit())
+                {
+                    continue;
+                }
+                let acronym = tok.raw.chars().skip(1).any(|c| c.is_uppercase());
+                if n.chars().count() < 4 && !acronym {
+                    continue;
+                }
+                let key = stem_key(&tok.word);
+                let g = groups.entry(key).or_default();
+                *g.0.entry(register_display(tok.raw)).or_default() += 1;
+                g.1.push((label.clone(), url.clone()));
+            }
+        }
+    }
+
+    let mut by_letter: BTreeMap<(u8, Vec<u32>, String), Vec<(String, Vec<(String, String)>)>> =
+        BTreeMap::new();
+    for (_, (forms, mut entries)) in groups {
+        // Most common form; ties: shorter, then Swedish order.
+        let Some(display) = forms
+            .iter()
+            .max_by(|a, b| {
+                a.1.cmp(b.1)
+                    .then_with(|| b.0.chars().count().cmp(&a.0.chars().count()))
+                    .then_with(|| swedish_cmp(b.0, a.0))
+            })
+            .map(|(f, _)| f.clone())
+        else {
+            continue;
+        };
+        entries.sort_by(|a, b| swedish_cmp(&a.0, &b.0).then_with(|| a.1.cmp(&b.1)));
+        entries.dedup();
+        let letter = register_letter(&display);
+        let (rank, key) = letter_rank(&letter);
+        by_letter
+            .entry((rank, key, letter))
+            .or_default()
+            .push((display, entries));
+    }
+    by_letter
+        .into_iter()
+        .map(|((_, _, letter), mut terms)| {
+            terms.sort_by(|a, b| swedish_cmp(&a.0, &b.0));
+            (letter, terms)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,568 @@
+use super::*;
+use serde_json::Value;
+
+fn doc(
+    url: &str,
+    title: &str,
+    muni: Option<(&str, &str)>,
+    kind: DocKind,
+    secs: &[(Option<&str>, &str, &str)],
+) -> SearchDoc {
+    SearchDoc {
+        url: url.into(),
+        title: title.into(),
+        municipality: muni.map(|(s, n)| (s.into(), n.into())),
+        kind,
+        sections: secs
+            .iter()
+            .map(|(a, h, t)| Section {
+                anchor: a.map(String::from),
+                heading: (*h).into(),
+                text: (*t).into(),
+            })
+            .collect(),
+    }
+}
+
+pub(super) fn corpus() -> Vec<SearchDoc> {
+    vec![
+        doc(
+            "molndal/behorighet/",
+            "Behörighet i journalsystemet",
+            Some(("molndal", "Mölndal")),
+            DocKind::Routine,
+            &[
+                (
+                    None,
+                    "",
+                    "Så ansöker du om behörighet. Behörigheter beviljas av kommunen.",
+                ),
+                (
+                    Some("ansokan"),
+                    "Behörighetsansökan",
+                    "Fyll i behörighetsansökan och skicka den till lösenordsadministratör.",
+                ),
+                (
+                    Some("kort"),
+                    "SITHS-kort",
+                    "Du behöver ett SITHS-kort och en kortläsare. Beställ kortet i e-tjänsten.",
+                ),
+            ],
+        ),
+        doc(
+            "molndal/",
+            "Mölndal",
+            Some(("molndal", "Mölndal")),
+            DocKind::Municipality,
+            &[(None, "", "Mölndals stad köper hemtjänst enligt LOV.")],
+        ),
+        doc(
+            "harryda/losenord/",
+            "Byt lösenord",
+            Some(("harryda", "Härryda")),
+            DocKind::Routine,
+            &[
+                (
+                    None,
+                    "",
+                    "Lösenordet byts var nittionde dag. Kontakta lösenordsadministratören vid driftstopp. Din administratör hjälper dig.",
+                ),
+                (
+                    Some("ansokan"),
+                    "Ansökan",
+                    "Ansökan om nytt lösenord görs i e-tjänsten. Läs rutinerna.",
+                ),
+            ],
+        ),
+        doc(
+            "system/yubikey/",
+            "YubiKey",
+            None,
+            DocKind::System,
+            &[(
+                None,
+                "",
+                "En yubikey är en säkerhetsnyckel för tvåfaktorsinloggning. Rutin för driftstopp finns.",
+            )],
+        ),
+    ]
+}
+
+pub(super) fn payload(bytes: &[u8]) -> (String, Value) {
+    let s = std::str::from_utf8(bytes).unwrap();
+    let s = s.strip_prefix("window.lovportalSearch.register(").unwrap();
+    let s = s.strip_suffix(");\n").unwrap();
+    let comma = s.find(',').unwrap();
+    let name: String = serde_json::from_str(&s[..comma]).unwrap();
+    (name, serde_json::from_str(&s[comma + 1..]).unwrap())
+}
+
+fn files_map(files: &[(String, Vec<u8>)]) -> BTreeMap<String, Value> {
+    files
+        .iter()
+        .map(|(path, bytes)| {
+            let (name, v) = payload(bytes);
+            assert_eq!(path, &format!("sok/{name}"));
+            (name, v)
+        })
+        .collect()
+}
+
+/// The chunk file names listed in meta, in order.
+fn chunk_names(meta: &Value) -> Vec<String> {
+    meta["chunks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("c{i}-{}.js", c[2].as_str().unwrap()))
+        .collect()
+}
+
+/// The fragment file names listed in meta with their document counts.
+fn frag_names(meta: &Value) -> Vec<(String, u64)> {
+    let h = meta["frags"]["h"].as_str().unwrap();
+    decode_varints(meta["frags"]["n"].as_str().unwrap())
+        .into_iter()
+        .enumerate()
+        .map(|(g, n)| {
+            (
+                format!("f{g}-{}.js", &h[g * FRAG_HASH_LEN..(g + 1) * FRAG_HASH_LEN]),
+                n,
+            )
+        })
+        .collect()
+}
+
+/// Every term with its postings, decoded: term → [(doc, section, flags)].
+fn all_terms(files: &[(String, Vec<u8>)]) -> BTreeMap<String, Vec<(u64, u64, u64)>> {
+    let mut out = BTreeMap::new();
+    for (name, v) in files_map(files) {
+        if !name.starts_with('c') {
+            continue;
+        }
+        for group in v["s"].as_array().unwrap() {
+            let group = group.as_array().unwrap();
+            let stem_key = group[0].as_str().unwrap();
+            for t in group[1..].chunks(2) {
+                let term = t[0].as_str().unwrap().to_string();
+                assert_eq!(stem(&fold(&term)), stem_key);
+                let nums = decode_varints(t[1].as_str().unwrap());
+                assert_eq!(nums.len() % 2, 0);
+                let mut d = 0;
+                let mut list = Vec::new();
+                for pair in nums.chunks(2) {
+                    d += pair[0];
+                    list.push((d, pair[1] / 128, pair[1] % 128));
+                }
+                assert!(out.insert(term, list).is_none());
+            }
+        }
+    }
+    out
+}
+
+fn doc_no(files: &[(String, Vec<u8>)], url: &str) -> u64 {
+    let m = files_map(files);
+    let meta = &m["meta.js"];
+    let mut d = 0;
+    for (f, n) in frag_names(meta) {
+        let frag = &m[&f];
+        for (k, doc) in frag["d"].as_array().unwrap().iter().enumerate() {
+            if doc[0] == url {
+                return d + k as u64;
+            }
+        }
+        d += n;
+    }
+    panic!("no doc {url}");
+}
+
+#[test]
+fn deterministic_and_order_independent() {
+    let docs = corpus();
+    let a = build_index(&docs);
+    let b = build_index(&docs);
+    assert_eq!(a, b);
+    let mut rev = docs.clone();
+    rev.reverse();
+    assert_eq!(a, build_index(&rev));
+    // Small chunks give the same, just split differently, also deterministically.
+    let opts = IndexOptions {
+        chunk_bytes: 200,
+        fragment_bytes: 100,
+        excerpt_chars: 50,
+    };
+    assert_eq!(
+        build_index_with(&docs, &opts),
+        build_index_with(&rev, &opts)
+    );
+}
+
+#[test]
+fn files_are_named_by_content_hash() {
+    let files = build_index(&corpus());
+    assert!(files.iter().any(|(p, _)| p == "sok/meta.js"));
+    for (path, bytes) in &files {
+        assert!(path.starts_with("sok/"));
+        if path != "sok/meta.js" {
+            let name = path[4..].trim_end_matches(".js");
+            let (prefix, hex) = name.split_once('-').unwrap();
+            assert!(prefix.starts_with('c') || prefix.starts_with('f'), "{name}");
+            assert!(prefix[1..].chars().all(|c| c.is_ascii_digit()), "{name}");
+            assert!(hex.chars().all(|c| c.is_ascii_hexdigit()), "{hex}");
+            let (_, v) = payload(bytes);
+            assert_eq!(hex, short_hash(&v.to_string(), hex.len()), "{name}");
+        }
+    }
+    // Changing one document changes some names but not the entry file's name.
+    let mut docs = corpus();
+    docs[3].sections[0].text.push_str(" Ny mening.");
+    let other = build_index(&docs);
+    assert_ne!(files, other);
+    assert!(other.iter().any(|(p, _)| p == "sok/meta.js"));
+}
+
+#[test]
+fn varints_round_trip() {
+    let nums = [
+        0u64,
+        1,
+        31,
+        32,
+        127,
+        128,
+        1023,
+        1024,
+        99_999,
+        u64::from(u32::MAX),
+    ];
+    let mut s = String::new();
+    for n in nums {
+        push_varint(&mut s, n);
+    }
+    assert_eq!(decode_varints(&s), nums);
+    let mut one = String::new();
+    push_varint(&mut one, 31);
+    assert_eq!(one.len(), 1);
+    push_varint(&mut one, 1023);
+    assert_eq!(one.len(), 3);
+}
+
+#[test]
+fn every_stem_in_exactly_one_chunk_and_meta_lists_all() {
+    for opts in [
+        IndexOptions::default(),
+        IndexOptions {
+            chunk_bytes: 1,
+            fragment_bytes: 1,
+            excerpt_chars: 10,
+        },
+        IndexOptions {
+            chunk_bytes: 300,
+            fragment_bytes: 300,
+            excerpt_chars: 100,
+        },
+    ] {
+        let files = build_index_with(&corpus(), &opts);
+        let m = files_map(&files);
+        let meta = &m["meta.js"];
+        let chunks = meta["chunks"].as_array().unwrap();
+        let names = chunk_names(meta);
+        let chunk_files = m.keys().filter(|k| k.starts_with('c')).count();
+        assert_eq!(chunks.len(), chunk_files);
+        let mut prev_last: Option<String> = None;
+        let mut keys: Vec<(String, usize)> = Vec::new();
+        for (i, c) in chunks.iter().enumerate() {
+            let (first, last) = (c[0].as_str().unwrap(), c[1].as_str().unwrap());
+            assert!(js_cmp(first, last).is_le());
+            if let Some(p) = &prev_last {
+                assert!(js_cmp(p, first).is_lt(), "chunks overlap: {p} / {first}");
+            }
+            prev_last = Some(last.to_string());
+            let groups = m[&names[i]]["s"].as_array().unwrap();
+            assert!(!groups.is_empty());
+            assert_eq!(groups[0][0], first);
+            assert_eq!(groups[groups.len() - 1][0], last);
+            for g in groups {
+                let key = g[0].as_str().unwrap();
+                assert!(js_cmp(first, key).is_le() && js_cmp(key, last).is_le());
+                keys.push((key.to_string(), i));
+            }
+        }
+        // Stem keys are sorted and unique: each lands in exactly one chunk.
+        for w in keys.windows(2) {
+            assert!(js_cmp(&w[0].0, &w[1].0).is_lt(), "{w:?}");
+        }
+        // A query's stem is found in the one chunk meta points to.
+        for q in ["behörighet", "behörigheter", "ansökan", "siths", "yubikey"] {
+            let key = stem(&normalize(q));
+            let hits: Vec<usize> = chunks
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| {
+                    js_cmp(c[0].as_str().unwrap(), &key).is_le()
+                        && js_cmp(&key, c[1].as_str().unwrap()).is_le()
+                })
+                .map(|(i, _)| i)
+                .collect();
+            assert_eq!(hits.len(), 1, "{q}");
+            assert!(keys.contains(&(key, hits[0])), "{q}");
+        }
+        // Fragments cover every document once.
+        let frags = frag_names(meta);
+        let n: u64 = frags.iter().map(|f| f.1).sum();
+        assert_eq!(n, meta["docs"].as_u64().unwrap());
+        assert_eq!(n, 4);
+        for (f, _) in &frags {
+            assert!(m.contains_key(f), "{f}");
+        }
+        assert_eq!(m.len(), 1 + chunks.len() + frags.len());
+    }
+}
+
+#[test]
+fn postings_carry_fields_parts_and_spelling() {
+    let files = build_index(&corpus());
+    let terms = all_terms(&files);
+    let beh = doc_no(&files, "molndal/behorighet/");
+    let los = doc_no(&files, "harryda/losenord/");
+    let yk = doc_no(&files, "system/yubikey/");
+
+    // Title word, posted on section 0 with the title flag.
+    assert!(
+        terms["behörighet"]
+            .iter()
+            .any(|&(d, s, f)| d == beh && s == 0 && f & 0x10 != 0)
+    );
+    // Heading word.
+    assert!(
+        terms["behörighetsansökan"]
+            .iter()
+            .any(|&(d, s, f)| d == beh && s == 1 && f & 0x08 != 0)
+    );
+    // Compound part: "ansökan" in "behörighetsansökan" (heading and body of section 1).
+    let ans = &terms["ansökan"];
+    assert!(
+        ans.iter()
+            .any(|&(d, s, f)| d == beh && s == 1 && f & 0x40 != 0 && f & 0x20 != 0)
+    );
+    // ... and the whole word elsewhere.
+    assert!(
+        ans.iter()
+            .any(|&(d, s, f)| d == los && s == 1 && f & 0x08 != 0 && f & 0x07 >= 1)
+    );
+    // Lösenordsadministratör → lösenord + administratör.
+    assert!(
+        terms["lösenord"]
+            .iter()
+            .any(|&(d, _, f)| d == beh && f & 0x20 != 0)
+    );
+    assert!(terms.contains_key("lösenordsadministratör"));
+    // Hyphenated: whole and parts.
+    assert!(
+        terms["sithskort"]
+            .iter()
+            .any(|&(d, s, f)| d == beh && s == 2 && f & 0x08 != 0)
+    );
+    assert!(
+        terms["siths"]
+            .iter()
+            .any(|&(d, s, f)| d == beh && s == 2 && f & 0x40 != 0)
+    );
+    assert!(terms["kort"].iter().any(|&(d, s, _)| d == beh && s == 2));
+    assert!(terms.contains_key("etjänsten"));
+    assert!(terms.contains_key("tjänsten"));
+    // Exact spelling is kept (folding happens in the client).
+    assert!(terms.contains_key("yubikey"));
+    assert!(!terms.contains_key("behorighet"));
+    // Stop words are not indexed.
+    assert!(!terms.contains_key("och"));
+    assert!(!terms.contains_key("för"));
+    // Body term frequency.
+    assert!(
+        terms["driftstopp"]
+            .iter()
+            .any(|&(d, _, f)| d == yk && f & 0x07 == 1)
+    );
+    // Postings are sorted by (doc, section) without duplicates.
+    for list in terms.values() {
+        for w in list.windows(2) {
+            assert!((w[0].0, w[0].1) < (w[1].0, w[1].1));
+        }
+    }
+}
+
+#[test]
+fn meta_lists_municipalities_and_kinds() {
+    let files = build_index(&corpus());
+    let m = files_map(&files);
+    let meta = &m["meta.js"];
+    assert_eq!(meta["v"], 1);
+    // Sorted by slug: documents without municipality first, then harryda, molndal.
+    assert_eq!(
+        meta["munis"],
+        serde_json::json!([["harryda", "Härryda", 1, 2], ["molndal", "Mölndal", 2, 4]])
+    );
+    assert_eq!(meta["kinds"][0], "routine");
+    // yubikey (system=2), harryda routine (0), molndal routine (0), molndal municipality (1).
+    assert_eq!(meta["kindRuns"], serde_json::json!([0, 2, 1, 0, 3, 1]));
+    assert!(meta["stop"].as_array().unwrap().iter().any(|w| w == "och"));
+}
+
+#[test]
+fn empty_and_odd_input() {
+    let files = build_index(&[]);
+    assert_eq!(files.len(), 1);
+    let (_, meta) = payload(&files[0].1);
+    assert_eq!(meta["docs"], 0);
+    let odd = vec![
+        doc("a\u{2028}\"</script>", "\u{2029}", None, DocKind::Page, &[]),
+        doc(
+            "",
+            "",
+            Some(("", "")),
+            DocKind::Contact,
+            &[(Some(""), "", ""), (None, "𝔘𝔫𝔦 – ---", "x-y-z ΣΟΦΟΣ")],
+        ),
+    ];
+    let files = build_index(&odd);
+    for (_, bytes) in &files {
+        let s = std::str::from_utf8(bytes).unwrap();
+        assert!(!s.contains('\u{2028}') && !s.contains('\u{2029}'));
+        let _ = payload(bytes);
+    }
+    let _ = subject_index(&odd);
+}
+
+#[test]
+fn extract_reads_main_only_and_splits_sections() {
+    let html = r#"<!doctype html><html lang="sv"><head><title>Sidtitel | Portal</title>
+<script>var x = "hemligt";</script></head>
+<body><header><h1>Portalnamn</h1><form role="search"><input name="q"></form></header>
+<nav><a href="/">Start</a> Navigering</nav>
+<main data-search-municipality="molndal|Mölndal" data-search-kind="routine">
+<h1>Behörighet &amp; SITHS-kort</h1>
+<p>Inledande text om <em>behörig</em>het.<br>Ny rad</p>
+<div data-search-ignore><p>Brödsmulor som inte ska med</p></div>
+<h2 id="ansokan">Behörighets&shy;ansökan</h2>
+<p>Fyll i blanketten.</p><ul><li>Ett<li>Två</ul>
+<script>ignored()</script><style>.x{}</style>
+<h3 id="kort">SITHS-kort <small>(beställ)</small></h3><p>Kortet&nbsp;beställs.</p>
+<h2>Utan id</h2><p>Text</p>
+<h4>Underrubrik</h4><p>Mer text</p>
+</main>
+<footer>Sidfot</footer></body></html>"#;
+    let d = extract_docs(html, "molndal/behorighet/");
+    assert_eq!(d.url, "molndal/behorighet/");
+    assert_eq!(d.title, "Behörighet & SITHS-kort");
+    assert_eq!(d.municipality, Some(("molndal".into(), "Mölndal".into())));
+    assert_eq!(d.kind, DocKind::Routine);
+    assert_eq!(d.sections.len(), 4, "{:#?}", d.sections);
+    assert_eq!(d.sections[0].anchor, None);
+    assert_eq!(d.sections[0].text, "Inledande text om behörighet. Ny rad");
+    assert_eq!(d.sections[1].anchor.as_deref(), Some("ansokan"));
+    assert_eq!(d.sections[1].heading, "Behörighets\u{00AD}ansökan");
+    assert_eq!(d.sections[1].text, "Fyll i blanketten. Ett Två");
+    assert_eq!(d.sections[2].heading, "SITHS-kort (beställ)");
+    assert_eq!(d.sections[2].text, "Kortet beställs.");
+    assert_eq!(d.sections[3].anchor, None);
+    assert_eq!(d.sections[3].heading, "Utan id");
+    assert_eq!(d.sections[3].text, "Text Underrubrik Mer text");
+    let all = format!("{d:?}");
+    for bad in [
+        "hemligt",
+        "Portalnamn",
+        "Navigering",
+        "Brödsmulor",
+        "ignored",
+        "Sidfot",
+        ".x{}",
+    ] {
+        assert!(!all.contains(bad), "{bad}");
+    }
+    // The soft hyphen does not split the word.
+    let files = build_index(&[d]);
+    assert!(all_terms(&files).contains_key("behörighetsansökan"));
+}
+
+#[test]
+fn extract_attributes_and_fallbacks() {
+    let d = extract_docs(
+        r#"<main data-search-title="Kontakter – Mölndal" data-search-kind="contact"><h1>Kontakter</h1><p>Ring oss.</p></main>"#,
+        "molndal/#kontakter",
+    );
+    assert_eq!(d.title, "Kontakter – Mölndal");
+    assert_eq!(d.kind, DocKind::Contact);
+    assert_eq!(d.municipality, None);
+
+    let d = extract_docs(
+        r#"<title>Från title</title><div class="x"><article data-search-body data-search-kind="nonsense" data-search-municipality="ale"><p>Text</p></article><p>Utanför</p></div>"#,
+        "ale/",
+    );
+    assert_eq!(d.title, "Från title");
+    assert_eq!(d.kind, DocKind::Page);
+    assert_eq!(d.municipality, Some(("ale".into(), "ale".into())));
+    assert_eq!(d.sections.len(), 1);
+    assert_eq!(d.sections[0].text, "Text");
+
+    // No main: nothing to index, title falls back to the url.
+    let d = extract_docs("<p>Löptext</p>", "x/");
+    assert_eq!(d.title, "x/");
+    assert!(d.sections.is_empty());
+
+    // Garbage does not panic.
+    for html in [
+        "",
+        "<",
+        "<main",
+        "<main><h2 id=\"",
+        "<main>&#xFFFFFFFF; &#0; &bogus; &",
+        "</main></main><h2>",
+    ] {
+        let _ = extract_docs(html, "");
+    }
+    assert_eq!(
+        decode_entities("&#xe5;&#229;&auml;&bogus;&amp;&"),
+        "ååä&bogus;&&"
+    );
+}
+
+#[test]
+fn subject_index_is_sorted_swedish() {
+    let reg = subject_index(&corpus());
+    let letters: Vec<&str> = reg.iter().map(|(l, _)| l.as_str()).collect();
+    let mut sorted = letters.clone();
+    sorted.sort_by_key(|l| letter_rank(l));
+    assert_eq!(letters, sorted);
+    assert!(letters.contains(&"Ö") || letters.contains(&"M"));
+    let find = |t: &str| {
+        reg.iter()
+            .flat_map(|(_, terms)| terms.iter())
+            .find(|(term, _)| term == t)
+            .cloned()
+    };
+    let (_, entries) = find("behörighet").expect("behörighet");
+    assert!(
+        entries
+            .iter()
+            .any(|(label, url)| url == "molndal/behorighet/" && label.contains("Mölndal"))
+    );
+    let (_, entries) = find("SITHS-kort").expect("SITHS-kort");
+    assert_eq!(entries[0].1, "molndal/behorighet/#kort");
+    assert!(find("YubiKey").is_some());
+    assert!(find("lösenord").is_some());
+    // Words from body text are not in the register.
+    assert!(find("kortläsare").is_none());
+    // Letters: Å, Ä, Ö after Z.
+    assert_eq!(register_letter("Ärende"), "Ä");
+    assert_eq!(register_letter("église"), "E");
+    assert_eq!(register_letter("1177"), "0–9");
+    assert!(swedish_cmp("zebra", "ärende").is_lt());
+    assert!(swedish_cmp("ärende", "öppen").is_lt());
+    assert!(swedish_cmp("åtgärd", "ärende").is_lt());
+    // Deterministic whatever the input order.
+    let mut rev = corpus();
+    rev.reverse();
+    assert_eq!(reg, subject_index(&rev));
+}

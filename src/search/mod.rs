@@ -1,0 +1,11 @@
+//! Site search: Swedish text processing (`text`), the static, chunked index the
+//! client loads with `<script>` elements (`index`), and the A–Ö subject index for the
+//! no-JavaScript fallback. The client lives in `themes/default/static/js/sok.js`.
+
+pub mod index;
+pub mod text;
+
+pub use index::{
+    DocKind, IndexOptions, SearchDoc, Section, build_index, build_index_with, extract_docs,
+    subject_index,
+};

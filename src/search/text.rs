@@ -1,0 +1,579 @@
+//! Swedish text processing for the search index: tokenising, diacritic folding,
+//! Snowball stemming and compound splitting.
+//!
+//! Everything here has a twin in `themes/default/static/js/sok.js` (the client must
+//! normalise a query exactly as the index normalised the text), so the rules are kept
+//! deliberately simple and explicit: a fixed set of word characters, a fixed folding
+//! table and the Snowball Swedish stemmer. `tests/search_js.rs` checks that the two
+//! implementations agree.
+//!
+//! The pipeline for one word is `lowercase` → `fold` → `stem`. Stemming runs on the
+//! folded form, so a query typed without å/ä/ö stems to the same key. The Swedish
+//! Snowball stemmer only removes suffixes (its two replacements, `löst`→`lös` and
+//! `fullt`→`full`, drop a letter too), so a stem is always a prefix of its word; the
+//! index relies on that to find every form of a stem in one sorted range of terms.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+/// Shortest compound part that is a whole vocabulary word ("hem" in "hemtjänst").
+pub const MIN_PART: usize = 3;
+/// Shortest compound part that is only known as a stem ("skol" from "skola").
+pub const MIN_STEM_PART: usize = 4;
+/// At most this many parts per compound.
+pub const MAX_PARTS: usize = 3;
+/// Words longer than this (in characters) are not indexed: they are codes, hashes, URLs.
+pub const MAX_WORD: usize = 40;
+
+/// Swedish stop words (Snowball's list plus a few), in folded form. They are not
+/// indexed; the list is shipped to the client in `sok/meta.js` so a query drops the
+/// same words.
+pub const STOP_WORDS: &[&str] = &[
+    "alla", "allt", "att", "av", "blev", "bli", "blir", "blivit", "da", "dar", "de", "dem", "den",
+    "denna", "deras", "dess", "dessa", "det", "detta", "dig", "din", "dina", "ditt", "du", "efter",
+    "ej", "eller", "en", "er", "era", "ert", "ett", "for", "fran", "ha", "hade", "han", "hans",
+    "har", "hennes", "hon", "honom", "hur", "i", "icke", "ingen", "inom", "inte", "jag", "ju",
+    "kan", "kunde", "man", "med", "mellan", "men", "mig", "min", "mina", "mitt", "mot", "mycket",
+    "nagon", "nagot", "nagra", "nar", "ni", "nu", "och", "ocksa", "om", "oss", "over", "pa", "sa",
+    "sadan", "sadana", "sadant", "samma", "samt", "sedan", "sig", "sin", "sina", "sitta", "ska",
+    "skulle", "som", "till", "ut", "utan", "vad", "var", "vara", "varfor", "varit", "varje",
+    "vars", "vart", "vem", "vi", "vid", "vilka", "vilkas", "vilken", "vilket", "an", "at",
+];
+
+static STOP_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+
+static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::Swedish));
+
+/// Folding table: each line is the ASCII replacement followed by the characters it
+/// replaces. Mirrored in `sok.js` (`FOLD`).
+const FOLD_TABLE: &[(&str, &str)] = &[
+    ("a", "àáâãäåāăą"),
+    ("ae", "æ"),
+    ("c", "çćĉċč"),
+    ("d", "ďđð"),
+    ("e", "èéêëēĕėęě"),
+    ("g", "ĝğġģ"),
+    ("h", "ĥħ"),
+    ("i", "ìíîïĩīĭįı"),
+    ("j", "ĵ"),
+    ("k", "ķ"),
+    ("l", "ĺļľŀł"),
+    ("n", "ñńņň"),
+    ("o", "òóôõöøōŏő"),
+    ("oe", "œ"),
+    ("r", "ŕŗř"),
+    ("s", "śŝşšſ"),
+    ("ss", "ß"),
+    ("t", "ţťŧ"),
+    ("th", "þ"),
+    ("u", "ùúûüũūŭůűų"),
+    ("w", "ŵ"),
+    ("y", "ýÿŷ"),
+    ("z", "źżž"),
+];
+
+/// Is `c` part of a word? ASCII letters and digits, Latin-1 and Latin Extended-A/B
+/// letters, Greek and Cyrillic letters, and combining diacritics (text in NFD form).
+/// A fixed list rather than `char::is_alphanumeric` so the client can use the very
+/// same rule without Unicode property escapes (the client is plain ES2017).
+pub fn is_word_char(c: char) -> bool {
+    matches!(c,
+        '0'..='9' | 'a'..='z' | 'A'..='Z'
+        | '\u{00C0}'..='\u{00D6}' | '\u{00D8}'..='\u{00F6}' | '\u{00F8}'..='\u{024F}'
+        | '\u{0300}'..='\u{036F}'
+        | '\u{0391}'..='\u{03C9}' | '\u{0400}'..='\u{04FF}')
+}
+
+/// Characters that join two word parts into one hyphenated word ("SITHS-kort").
+pub fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+}
+
+/// Characters ignored inside a word (soft hyphen, zero-width space/joiners).
+fn is_ignorable(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}')
+}
+
+/// Lowercase a word (the whole string, so Greek final sigma works like in JS).
+pub fn lowercase(word: &str) -> String {
+    word.to_lowercase()
+}
+
+/// Fold diacritics: "behörighet" → "behorighet", "lösenord" → "losenord",
+/// "café" → "cafe", "ß" → "ss". Expects lowercase input; combining marks are dropped.
+pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    'chars: for c in word.chars() {
+        if c.is_ascii() {
+            out.push(c);
+            continue;
+        }
+        if ('\u{0300}'..='\u{036F}').contains(&c) {
+            continue;
+        }
+        for (to, from) in FOLD_TABLE {
+            if from.contains(c) {
+                out.push_str(to);
+                continue 'chars;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `fold(lowercase(word))`: the form every comparison in the index uses.
+pub fn normalize(word: &str) -> String {
+    fold(&lowercase(word))
+}
+
+/// Snowball Swedish stem of an already normalised (lowercase, folded) word.
+/// "behorigheter" → "behor", "rutinerna" → "rutin".
+pub fn stem(normalized: &str) -> String {
+    STEMMER.stem(normalized).into_owned()
+}
+
+/// `stem(normalize(word))`.
+pub fn stem_key(word: &str) -> String {
+    stem(&normalize(word))
+}
+
+/// Is the normalised word a stop word?
+pub fn is_stop_word(normalized: &str) -> bool {
+    STOP_SET.contains(normalized)
+}
+
+/// One word of a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token<'a> {
+    /// The word as written, hyphens included ("SITHS-kort").
+    pub raw: &'a str,
+    /// Byte offset of `raw` in the text.
+    pub start: usize,
+    /// Lowercase, hyphens and ignorable characters removed ("sithskort").
+    pub word: String,
+    /// For a hyphenated word, its parts in lowercase (["siths", "kort"]); else empty.
+    pub parts: Vec<String>,
+}
+
+/// Split text into words. A word is a run of word characters; runs joined by a single
+/// hyphen form one hyphenated word. Soft hyphens and zero-width characters inside a
+/// word are skipped.
+pub fn tokenize(text: &str) -> Vec<Token<'_>> {
+    let mut tokens = Vec::new();
+    let mut iter = text.char_indices().peekable();
+    while let Some(&(start, c)) = iter.peek() {
+        if !is_word_char(c) {
+            iter.next();
+            continue;
+        }
+        // A word: runs of word characters, joined by one hyphen between two word chars.
+        let mut end = start;
+        let mut parts: Vec<String> = vec![String::new()];
+        while let Some(&(i, c)) = iter.peek() {
+            if is_word_char(c) {
+                if let Some(last) = parts.last_mut() {
+                    last.push(c);
+                }
+                end = i + c.len_utf8();
+                iter.next();
+            } else if is_ignorable(c) {
+                iter.next();
+            } else if is_hyphen(c) {
+                // Look one past the hyphen: only join if a word char follows.
+                let mut ahead = iter.clone();
+                ahead.next();
+                match ahead.peek() {
+                    Some(&(_, n)) if is_word_char(n) => {
+                        iter.next();
+                        parts.push(String::new());
+                    }
+                    _ => break,
+                }
+            } else {
+                break;
+            }
+        }
+        let raw = &text[start..end];
+        let parts: Vec<String> = parts.iter().map(|p| lowercase(p)).collect();
+        let word: String = parts.concat();
+        let parts = if parts.len() > 1 { parts } else { Vec::new() };
+        tokens.push(Token {
+            raw,
+            start,
+            word,
+            parts,
+        });
+    }
+    tokens
+}
+
+/// Should a (lowercase) word be indexed at all?
+pub fn indexable(word: &str) -> bool {
+    let n = word.chars().count();
+    (2..=MAX_WORD).contains(&n) && !is_stop_word(&fold(word))
+}
+
+/// The vocabulary compounds are split against: the corpus' own words (folded), and
+/// their stems when those are long enough ("skol" from "skola", so "skolbarn" splits).
+#[derive(Debug, Default, Clone)]
+pub struct Vocabulary {
+    words: HashSet<String>,
+    stems: HashSet<String>,
+}
+
+impl Vocabulary {
+    pub fn new() -> Vocabulary {
+        Vocabulary::default()
+    }
+
+    /// Add a word as it appears in the text (any case, diacritics kept).
+    pub fn add(&mut self, word: &str) {
+        let n = normalize(word);
+        let len = n.chars().count();
+        if !(MIN_PART..=MAX_WORD).contains(&len) || is_stop_word(&n) {
+            return;
+        }
+        let s = stem(&n);
+        if s.chars().count() >= MIN_STEM_PART && !is_stop_word(&s) {
+            self.stems.insert(s);
+        }
+        self.words.insert(n);
+    }
+
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    fn knows(&self, chars: &[char]) -> bool {
+        let n = chars.len();
+        if n < MIN_PART {
+            return false;
+        }
+        let s: String = chars.iter().collect();
+        let f = fold(&s);
+        if is_stop_word(&f) {
+            return false;
+        }
+        self.words.contains(&f) || (n >= MIN_STEM_PART && self.stems.contains(&f))
+    }
+
+    /// Split a compound into known parts: "behörighetsansökan" → ["behörighet",
+    /// "ansökan"] (the linking -s- dropped), "lösenordsadministratör" → ["lösenord",
+    /// "administratör"]. Returns `None` when the word is not a compound of known words.
+    /// The parts are substrings of the lowercase word, diacritics kept. Prefers the
+    /// fewest parts, then the longest shortest part, then the longest first part.
+    pub fn split_compound(&self, word: &str) -> Option<Vec<String>> {
+        let lower = lowercase(word);
+        let chars: Vec<char> = lower.chars().collect();
+        if chars.len() < 2 * MIN_PART || chars.len() > MAX_WORD {
+            return None;
+        }
+        if !chars.iter().all(|&c| is_word_char(c)) {
+            return None;
+        }
+        let mut memo = Vec::new();
+        let best = self.best_split(&chars, 0, MAX_PARTS, true, &mut memo)?;
+        if best.parts.len() < 2 {
+            return None;
+        }
+        Some(
+            best.parts
+                .iter()
+                .map(|&(a, b)| chars[a..b].iter().collect())
+                .collect(),
+        )
+    }
+
+    fn best_split(
+        &self,
+        chars: &[char],
+        start: usize,
+        parts_left: usize,
+        first: bool,
+        memo: &mut Vec<((usize, usize), Option<Split>)>,
+    ) -> Option<Split> {
+        if let Some((_, hit)) = memo.iter().find(|(k, _)| *k == (start, parts_left)) {
+            return hit.clone();
+        }
+        let len = chars.len();
+        let mut best: Option<Split> = None;
+        // The rest as one part (not for the whole word: that is no split).
+        if !first && self.knows(&chars[start..]) {
+            best = Some(Split {
+                parts: vec![(start, len)],
+            });
+        }
+        if parts_left >= 2 && best.is_none() {
+            // Longest first part first.
+            let mut end = len.saturating_sub(MIN_PART);
+            while end >= start + MIN_PART {
+                if self.knows(&chars[start..end]) {
+                    let mut nexts = vec![end];
+                    // Linking -s-: "behörighet|s|ansökan".
+                    if chars[end] == 's' && end + 1 + MIN_PART <= len {
+                        nexts.push(end + 1);
+                    }
+                    for next in nexts {
+                        if let Some(rest) =
+                            self.best_split(chars, next, parts_left - 1, false, memo)
+                        {
+                            let mut parts = vec![(start, end)];
+                            parts.extend(rest.parts);
+                            let cand = Split { parts };
+                            if best.as_ref().is_none_or(|b| cand.better_than(b)) {
+                                best = Some(cand);
+                            }
+                        }
+                    }
+                }
+                end -= 1;
+            }
+        }
+        memo.push(((start, parts_left), best.clone()));
+        best
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Split {
+    parts: Vec<(usize, usize)>,
+}
+
+impl Split {
+    fn min_len(&self) -> usize {
+        self.parts.iter().map(|(a, b)| b - a).min().unwrap_or(0)
+    }
+    fn better_than(&self, other: &Split) -> bool {
+        (self.parts.len(), std::cmp::Reverse(self.min_len()))
+            < (other.parts.len(), std::cmp::Reverse(other.min_len()))
+    }
+}
+
+/// Compare two strings by UTF-16 code units, the order JavaScript's `<` uses.
+pub fn js_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        tokenize(text).into_iter().map(|t| t.word).collect()
+    }
+
+    #[test]
+    fn tokenize_swedish_text() {
+        assert_eq!(
+            words("Beställ SITHS-kort, byt lösenord (ÅÄÖ é ü) 2024!"),
+            [
+                "beställ",
+                "sithskort",
+                "byt",
+                "lösenord",
+                "åäö",
+                "é",
+                "ü",
+                "2024"
+            ]
+        );
+        let t = tokenize("Ett SITHS-kort.");
+        assert_eq!(t[1].raw, "SITHS-kort");
+        assert_eq!(t[1].start, 4);
+        assert_eq!(t[1].parts, ["siths", "kort"]);
+        assert!(t[0].parts.is_empty());
+    }
+
+    #[test]
+    fn tokenize_edge_cases() {
+        assert!(tokenize("").is_empty());
+        assert!(tokenize(" -- – , . ").is_empty());
+        // A trailing or doubled hyphen does not join.
+        assert_eq!(words("e- och -post a--b"), ["e", "och", "post", "a", "b"]);
+        // Soft hyphen inside a word is ignored.
+        assert_eq!(words("lösen\u{00AD}ord"), ["lösenord"]);
+        // Decomposed (NFD) ö stays inside the word and folds away.
+        let nfd = "lo\u{0308}senord";
+        assert_eq!(words(nfd), [nfd.to_string()]);
+        assert_eq!(fold(nfd), "losenord");
+        // En dash separates.
+        assert_eq!(words("Mölndal–Göteborg"), ["mölndal", "göteborg"]);
+    }
+
+    #[test]
+    fn folding() {
+        assert_eq!(fold("behörighet"), "behorighet");
+        assert_eq!(fold("lösenord"), "losenord");
+        assert_eq!(fold("åäöéüèàç"), "aaoeueac");
+        assert_eq!(fold("straße"), "strasse");
+        assert_eq!(normalize("Behörighet"), "behorighet");
+        assert_eq!(normalize("SITHS"), "siths");
+    }
+
+    #[test]
+    fn stemming_shares_stems() {
+        assert_eq!(stem_key("behörigheter"), stem_key("behörighet"));
+        assert_eq!(stem_key("behorigheter"), stem_key("behörighet"));
+        assert_eq!(stem_key("rutinerna"), stem_key("rutin"));
+        assert_eq!(stem_key("rutiner"), "rutin");
+        assert_eq!(stem_key("ansökningar"), stem_key("ansökning"));
+        assert_eq!(stem_key("lösenorden"), stem_key("lösenord"));
+        assert_eq!(stem_key("driftstoppen"), stem_key("driftstopp"));
+        // Snowball Swedish leaves -et alone; prefix matching covers "driftstoppet".
+        assert_ne!(stem_key("driftstoppet"), stem_key("driftstopp"));
+        assert_eq!(stem_key("kommunerna"), stem_key("kommun"));
+    }
+
+    #[test]
+    fn stem_is_a_prefix_of_the_word() {
+        for w in [
+            "behörigheterna",
+            "rutinerna",
+            "fullt",
+            "löst",
+            "ansökan",
+            "lösenordsadministratörer",
+            "driftstoppen",
+            "kallad",
+            "vänligt",
+            "glädjeämnen",
+            "ab",
+            "",
+        ] {
+            let n = normalize(w);
+            assert!(n.starts_with(&stem(&n)), "{w}");
+        }
+    }
+
+    #[test]
+    fn stop_words() {
+        assert!(is_stop_word("och"));
+        assert!(is_stop_word(&normalize("för")));
+        assert!(!is_stop_word("rutin"));
+        assert!(!indexable("och"));
+        assert!(!indexable("a"));
+        assert!(indexable("it"));
+        assert!(indexable("lösenord"));
+        // The stop list is kept in folded form.
+        for w in STOP_WORDS {
+            assert_eq!(fold(w), *w);
+        }
+    }
+
+    fn vocab(words: &[&str]) -> Vocabulary {
+        let mut v = Vocabulary::new();
+        for w in words {
+            v.add(w);
+        }
+        v
+    }
+
+    #[test]
+    fn compound_splitting() {
+        let v = vocab(&[
+            "behörighet",
+            "ansökan",
+            "lösenord",
+            "administratör",
+            "kort",
+            "siths",
+            "hem",
+            "tjänst",
+            "skola",
+            "barn",
+            "drift",
+            "stopp",
+            "läsare",
+            "behörighetsansökan",
+        ]);
+        assert_eq!(
+            v.split_compound("behörighetsansökan").unwrap(),
+            ["behörighet", "ansökan"]
+        );
+        assert_eq!(
+            v.split_compound("Lösenordsadministratör").unwrap(),
+            ["lösenord", "administratör"]
+        );
+        assert_eq!(v.split_compound("hemtjänst").unwrap(), ["hem", "tjänst"]);
+        assert_eq!(v.split_compound("driftstopp").unwrap(), ["drift", "stopp"]);
+        // Via the stem of "skola".
+        assert_eq!(v.split_compound("skolbarn").unwrap(), ["skol", "barn"]);
+        // Three parts.
+        assert_eq!(
+            v.split_compound("sithskortläsare").unwrap(),
+            ["siths", "kort", "läsare"]
+        );
+        // Folded input splits too.
+        assert_eq!(
+            v.split_compound("behorighetsansokan").unwrap(),
+            ["behorighet", "ansokan"]
+        );
+        // Not compounds of known words.
+        assert_eq!(v.split_compound("ansökan"), None);
+        assert_eq!(v.split_compound("administration"), None);
+        assert_eq!(v.split_compound(""), None);
+        assert_eq!(v.split_compound("hem"), None);
+        assert_eq!(v.split_compound("hem tjänst"), None);
+    }
+
+    #[test]
+    fn compound_prefers_fewer_and_longer_parts() {
+        let v = vocab(&["lösen", "ord", "lösenord", "bok", "lösenordsbok"]);
+        // "lösenord" + "bok", not "lösen" + "ord" + "bok".
+        assert_eq!(
+            v.split_compound("lösenordsbok").unwrap(),
+            ["lösenord", "bok"]
+        );
+        assert_eq!(
+            v.split_compound("lösenordbok").unwrap(),
+            ["lösenord", "bok"]
+        );
+        // At most three parts.
+        let v = vocab(&["kod", "bok", "rum", "hus"]);
+        assert_eq!(
+            v.split_compound("kodbokrum").unwrap(),
+            ["kod", "bok", "rum"]
+        );
+        assert_eq!(v.split_compound("kodbokrumhus"), None);
+    }
+
+    #[test]
+    fn stop_words_are_not_parts() {
+        let v = vocab(&["för", "säkring"]);
+        assert_eq!(v.split_compound("försäkring"), None);
+    }
+
+    #[test]
+    fn no_panic_on_odd_input() {
+        let v = vocab(&["ab", "ÅÄÖ", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "x\u{0308}yz"]);
+        for s in [
+            "",
+            "-",
+            "ß",
+            "İstanbul",
+            "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+            "\u{0308}\u{0308}",
+            "ΣΟΦΟΣ",
+        ] {
+            let _ = tokenize(s);
+            let _ = stem_key(s);
+            let _ = v.split_compound(s);
+        }
+        assert_eq!(lowercase("ΟΔΟΣ"), "οδος");
+    }
+
+    #[test]
+    fn js_order() {
+        assert_eq!(js_cmp("a", "b"), std::cmp::Ordering::Less);
+        // U+FF5E sorts after U+1F600 in UTF-8 order but before it in UTF-16.
+        assert_eq!(js_cmp("\u{FF5E}", "\u{1F600}"), std::cmp::Ordering::Greater);
+    }
+}
