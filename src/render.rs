@@ -54,27 +54,30 @@ pub fn render(site: &Site, root: &Path, opts: &RenderOptions) -> Result<Vec<OutF
         return Err(diags);
     }
 
-    let pages = pages(site, &routine_html);
-    let rendered: Result<Vec<OutFile>, Diagnostic> = pages
-        .par_iter()
-        .map(|p| {
-            let ctx = tera::Context::from_value(p.ctx.clone())
-                .map_err(|e| template_error(p.template, &e))?;
-            let html = tera
-                .render(p.template, &ctx)
-                .map_err(|e| template_error(p.template, &e))?;
-            let html =
-                postprocess::process(&html, depth_of(&p.path), &opts.links).map_err(|e| {
-                    Diagnostic::error(
-                        p.template,
-                        Pos::new(1, 1),
-                        format!("efterbearbetning misslyckades: {e}"),
-                    )
-                })?;
-            Ok((p.path.clone(), html.into_bytes()))
-        })
-        .collect();
+    let mut pages = pages(site, &routine_html);
+    // The search page is rendered last: its subject index comes from the other pages.
+    let search_page = pages
+        .iter()
+        .position(|p| p.path == SEARCH_PAGE)
+        .map(|i| pages.remove(i));
+    let render_one = |p: &Page| -> Result<OutFile, Diagnostic> {
+        let ctx = tera::Context::from_value(p.ctx.clone()).map_err(|e| template_error(p.template, &e))?;
+        let html = tera.render(p.template, &ctx).map_err(|e| template_error(p.template, &e))?;
+        let html = postprocess::process(&html, depth_of(&p.path), &opts.links).map_err(|e| {
+            Diagnostic::error(p.template, Pos::new(1, 1), format!("efterbearbetning misslyckades: {e}"))
+        })?;
+        Ok((p.path.clone(), html.into_bytes()))
+    };
+    let rendered: Result<Vec<OutFile>, Diagnostic> = pages.par_iter().map(render_one).collect();
     let mut files = rendered.map_err(Diagnostics::from)?;
+    let docs = search_docs(site, &files);
+    files.extend(crate::search::build_index(&docs));
+    if let Some(mut page) = search_page {
+        if let Some(o) = page.ctx.as_object_mut() {
+            o.insert("subjects".into(), subjects_json(&docs));
+        }
+        files.push(render_one(&page).map_err(Diagnostics::from)?);
+    }
     for (name, text, _) in &theme_files {
         if let Some(rest) = name.strip_prefix("static/") {
             files.push((format!("static/{rest}"), text.clone().into_bytes()));
@@ -133,6 +136,65 @@ fn build_tera(files: &[(String, String, String)]) -> Result<tera::Tera, Diagnost
     tera.autoescape_on(vec![".html"]);
     tera.set_escape_fn(escape_html);
     Ok(tera)
+}
+
+const SEARCH_PAGE: &str = "sok/index.html";
+
+/// What the search index is built from: the main content of the rendered municipality,
+/// routine, system and checklist pages (read back with lol_html), plus one entry per
+/// contact and e-service so the type filter can find them.
+fn search_docs(site: &Site, files: &[OutFile]) -> Vec<crate::search::SearchDoc> {
+    use crate::search::{DocKind, SearchDoc, Section, extract_docs};
+    let mut docs: Vec<SearchDoc> = files
+        .par_iter()
+        .filter(|(p, _)| p.ends_with("index.html") && !p.starts_with("utforare/") && p.contains('/') && !p.starts_with("tillganglighet/"))
+        .map(|(p, bytes)| extract_docs(&String::from_utf8_lossy(bytes), p.trim_end_matches("index.html")))
+        .filter(|d| d.kind != DocKind::Page)
+        .collect();
+    for m in &site.municipalities {
+        let muni = Some((m.slug.clone(), m.data.name.clone()));
+        for c in &m.data.contacts {
+            let mut text = vec![c.purpose.clone()];
+            text.extend(c.phone.iter().map(|p| p.0.clone()));
+            text.extend(c.email.iter().map(|e| e.0.clone()));
+            text.extend(c.who_may_contact.clone());
+            text.extend(c.covers.iter().cloned());
+            docs.push(SearchDoc {
+                url: format!("{}/#kontakt-{}", m.slug, c.id),
+                title: c.name.clone(),
+                municipality: muni.clone(),
+                kind: DocKind::Contact,
+                sections: vec![Section { anchor: None, heading: c.name.clone(), text: text.join(" ") }],
+            });
+        }
+        for e in &m.data.eservices {
+            let mut text = vec![e.orders.clone()];
+            text.extend(e.location.clone());
+            text.extend(e.note.clone());
+            docs.push(SearchDoc {
+                url: format!("{}/#e-tjanst-{}", m.slug, e.id),
+                title: e.name.clone(),
+                municipality: muni.clone(),
+                kind: DocKind::EService,
+                sections: vec![Section { anchor: None, heading: e.name.clone(), text: text.join(" ") }],
+            });
+        }
+    }
+    docs
+}
+
+fn subjects_json(docs: &[crate::search::SearchDoc]) -> Value {
+    let letters: Vec<Value> = crate::search::subject_index(docs)
+        .into_iter()
+        .map(|(letter, terms)| {
+            let terms: Vec<Value> = terms
+                .into_iter()
+                .map(|(term, pages)| json!({"term": term, "pages": pages.into_iter().map(|(title, url)| json!({"title": title, "url": url})).collect::<Vec<_>>()}))
+                .collect();
+            json!({"letter": letter, "terms": terms})
+        })
+        .collect();
+    Value::Array(letters)
 }
 
 /// HTML escaping for every value a template prints. Unlike tera's default it leaves `/`
@@ -431,7 +493,7 @@ fn pages(site: &Site, bodies: &BTreeMap<String, String>) -> Vec<Page> {
         .map(|m| json!({"slug": m.slug, "name": m.data.name}))
         .collect();
     pages.push(Page {
-        path: "sok/index.html".into(),
+        path: SEARCH_PAGE.into(),
         template: "search.html",
         ctx: merge(
             base_ctx(
@@ -442,7 +504,7 @@ fn pages(site: &Site, bodies: &BTreeMap<String, String>) -> Vec<Page> {
                 json!([{"title": "Sök", "href": ""}]),
                 None,
             ),
-            json!({"municipalities": munis_short, "subjects": []}),
+            json!({"municipalities": munis_short, "subjects": [], "scripts": ["tid.js", "sok.js"]}),
         ),
     });
     pages.push(Page {

@@ -29,6 +29,7 @@ theme_files!(
     "static/css/print.css",
     "static/js/tid.js",
     "static/js/checklista.js",
+    "static/js/sok.js",
 );
 
 pub const THEME_DIR: &str = "themes/default";
