@@ -21,6 +21,6 @@ pub mod render;
 pub mod sanitize;
 pub mod schedule;
 pub mod schema;
+pub mod search;
 pub mod theme;
 pub mod urls;
-pub mod search;

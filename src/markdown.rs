@@ -67,6 +67,7 @@ pub fn render(md: &str) -> Rendered {
             shift_heading(ev)
         })
         .collect();
+    let events = with_heading_ids(events);
     let mut out = String::with_capacity(md.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     Rendered {
@@ -74,6 +75,56 @@ pub fn render(md: &str) -> Rendered {
         links,
         headings,
     }
+}
+
+/// Gives every heading without an explicit `{#id}` an id from its text ("Så går det
+/// till" → `sa-gar-det-till`), unique within the page, so search results and links can
+/// point at the section.
+fn with_heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut used = std::collections::BTreeSet::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { id: None, .. }) = &events[i] {
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len()
+                && !matches!(events[j], Event::End(pulldown_cmark::TagEnd::Heading(_)))
+            {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            let base = match crate::render::slugify(&text) {
+                s if s.is_empty() => "avsnitt".to_string(),
+                s => s,
+            };
+            let mut id = base.clone();
+            let mut n = 2;
+            while !used.insert(id.clone()) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            if let Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) = events[i].clone()
+            {
+                events[i] = Event::Start(Tag::Heading {
+                    level,
+                    id: Some(id.into()),
+                    classes,
+                    attrs,
+                });
+            }
+        } else if let Event::Start(Tag::Heading { id: Some(id), .. }) = &events[i] {
+            used.insert(id.to_string());
+        }
+        i += 1;
+    }
+    events
 }
 
 fn shift_heading(ev: Event<'_>) -> Event<'_> {
@@ -112,7 +163,11 @@ mod tests {
     fn renders_tables_and_collects_links() {
         let md = "# Rubrik\n\nSe [inloggning](@/molndal/inloggning/) och [kommunen](https://www.molndal.se).\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
         let r = render(md);
-        assert!(r.html.contains("<h2>Rubrik</h2>"), "{}", r.html);
+        assert!(
+            r.html.contains("<h2 id=\"rubrik\">Rubrik</h2>"),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("<table>"));
         assert_eq!(r.links.len(), 2);
         assert_eq!(&md[r.links[0].offset..r.links[0].offset + 4], "@/mo");

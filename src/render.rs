@@ -61,10 +61,17 @@ pub fn render(site: &Site, root: &Path, opts: &RenderOptions) -> Result<Vec<OutF
         .position(|p| p.path == SEARCH_PAGE)
         .map(|i| pages.remove(i));
     let render_one = |p: &Page| -> Result<OutFile, Diagnostic> {
-        let ctx = tera::Context::from_value(p.ctx.clone()).map_err(|e| template_error(p.template, &e))?;
-        let html = tera.render(p.template, &ctx).map_err(|e| template_error(p.template, &e))?;
+        let ctx =
+            tera::Context::from_value(p.ctx.clone()).map_err(|e| template_error(p.template, &e))?;
+        let html = tera
+            .render(p.template, &ctx)
+            .map_err(|e| template_error(p.template, &e))?;
         let html = postprocess::process(&html, depth_of(&p.path), &opts.links).map_err(|e| {
-            Diagnostic::error(p.template, Pos::new(1, 1), format!("efterbearbetning misslyckades: {e}"))
+            Diagnostic::error(
+                p.template,
+                Pos::new(1, 1),
+                format!("efterbearbetning misslyckades: {e}"),
+            )
         })?;
         Ok((p.path.clone(), html.into_bytes()))
     };
@@ -147,8 +154,18 @@ fn search_docs(site: &Site, files: &[OutFile]) -> Vec<crate::search::SearchDoc> 
     use crate::search::{DocKind, SearchDoc, Section, extract_docs};
     let mut docs: Vec<SearchDoc> = files
         .par_iter()
-        .filter(|(p, _)| p.ends_with("index.html") && !p.starts_with("utforare/") && p.contains('/') && !p.starts_with("tillganglighet/"))
-        .map(|(p, bytes)| extract_docs(&String::from_utf8_lossy(bytes), p.trim_end_matches("index.html")))
+        .filter(|(p, _)| {
+            p.ends_with("index.html")
+                && !p.starts_with("utforare/")
+                && p.contains('/')
+                && !p.starts_with("tillganglighet/")
+        })
+        .map(|(p, bytes)| {
+            extract_docs(
+                &String::from_utf8_lossy(bytes),
+                p.trim_end_matches("index.html"),
+            )
+        })
         .filter(|d| d.kind != DocKind::Page)
         .collect();
     for m in &site.municipalities {
@@ -164,7 +181,11 @@ fn search_docs(site: &Site, files: &[OutFile]) -> Vec<crate::search::SearchDoc> 
                 title: c.name.clone(),
                 municipality: muni.clone(),
                 kind: DocKind::Contact,
-                sections: vec![Section { anchor: None, heading: c.name.clone(), text: text.join(" ") }],
+                sections: vec![Section {
+                    anchor: None,
+                    heading: c.name.clone(),
+                    text: text.join(" "),
+                }],
             });
         }
         for e in &m.data.eservices {
@@ -176,7 +197,11 @@ fn search_docs(site: &Site, files: &[OutFile]) -> Vec<crate::search::SearchDoc> 
                 title: e.name.clone(),
                 municipality: muni.clone(),
                 kind: DocKind::EService,
-                sections: vec![Section { anchor: None, heading: e.name.clone(), text: text.join(" ") }],
+                sections: vec![Section {
+                    anchor: None,
+                    heading: e.name.clone(),
+                    text: text.join(" "),
+                }],
             });
         }
     }
@@ -741,7 +766,11 @@ fn municipality_ctx(site: &Site, m: &MunicipalityEntry, today: jiff::civil::Date
     })
 }
 
-fn checklist_ctx(m: &MunicipalityEntry, provider: Option<&crate::model::ProviderEntry>, year: i16) -> Value {
+fn checklist_ctx(
+    m: &MunicipalityEntry,
+    provider: Option<&crate::model::ProviderEntry>,
+    year: i16,
+) -> Value {
     let role_names: BTreeMap<&str, &str> = m
         .data
         .roles
@@ -770,7 +799,14 @@ fn checklist_ctx(m: &MunicipalityEntry, provider: Option<&crate::model::Provider
             .collect();
         let e = s.eservice.as_ref().and_then(|e| m.eservice(e.as_str()));
         let d = due.get(s.id.as_str());
-        let title_of = |id: &str| m.data.checklist.iter().find(|x| x.id.as_str() == id).map(|x| x.title.clone()).unwrap_or_default();
+        let title_of = |id: &str| {
+            m.data
+                .checklist
+                .iter()
+                .find(|x| x.id.as_str() == id)
+                .map(|x| x.title.clone())
+                .unwrap_or_default()
+        };
         let lead = s.deadline.as_ref().map(|dl| {
             let unit = match dl.unit {
                 LeadUnit::WorkingDays => "wd",
@@ -805,7 +841,12 @@ fn checklist_ctx(m: &MunicipalityEntry, provider: Option<&crate::model::Provider
         .map(|(p, steps)| json!({"id": slugify(p.name()), "name": p.name(), "steps": steps}))
         .collect();
     let closed = closed_dates_json(m, year);
-    let offered: Vec<Value> = m.data.services.iter().map(|s| json!({"id": s.id(), "name": s.name()})).collect();
+    let offered: Vec<Value> = m
+        .data
+        .services
+        .iter()
+        .map(|s| json!({"id": s.id(), "name": s.name()}))
+        .collect();
     match provider {
         None => json!({
             "heading": format!("Checklista inför driftstart i {}", m.data.name),
@@ -844,7 +885,9 @@ fn deadline_text(dl: &crate::model::values::Deadline, title_of: &dyn Fn(&str) ->
     match &dl.anchor {
         Anchor::BeforeStart => format!("{} {unit} före driftstart", dl.amount),
         Anchor::AfterStart => format!("{} {unit} efter driftstart", dl.amount),
-        Anchor::AfterStep(step) => format!("{} {unit} efter steget ”{}”", dl.amount, title_of(step)),
+        Anchor::AfterStep(step) => {
+            format!("{} {unit} efter steget ”{}”", dl.amount, title_of(step))
+        }
     }
 }
 

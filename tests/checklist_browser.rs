@@ -24,7 +24,9 @@ fn built() -> (tempfile::TempDir, PathBuf) {
 }
 
 async fn eval(c: &Client, expr: &str) -> Value {
-    c.execute(&format!("return {expr};"), vec![]).await.unwrap_or_else(|e| panic!("{expr}: {e}"))
+    c.execute(&format!("return {expr};"), vec![])
+        .await
+        .unwrap_or_else(|e| panic!("{expr}: {e}"))
 }
 
 /// Visible steps and their due dates, as the page shows them.
@@ -34,11 +36,25 @@ async fn dues(c: &Client) -> BTreeMap<String, String> {
         "Array.from(document.querySelectorAll('.step')).filter(li => !li.hidden).map(li => [li.dataset.step, li.dataset.due || ''])",
     )
     .await;
-    v.as_array().unwrap().iter().map(|p| (p[0].as_str().unwrap().to_string(), p[1].as_str().unwrap().to_string())).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p[0].as_str().unwrap().to_string(),
+                p[1].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
 }
 
 async fn progress(c: &Client) -> String {
-    c.find(Locator::Css("#checklista-framsteg")).await.unwrap().text().await.unwrap()
+    c.find(Locator::Css("#checklista-framsteg"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -49,33 +65,69 @@ async fn planner_in_the_browser_matches_the_build_and_progress_is_kept() {
     let c = driver.session().await;
 
     // The build computed the provider's dates (start 2027-02-01, hemtjänst).
-    c.goto(&format!("http://127.0.0.1:{port}/utforare/omsorg-ab/")).await.unwrap();
+    c.goto(&format!("http://127.0.0.1:{port}/utforare/omsorg-ab/"))
+        .await
+        .unwrap();
     let from_build = dues(&c).await;
-    assert_eq!(from_build.get("bestall-chef").map(String::as_str), Some("2027-01-18"));
+    assert_eq!(
+        from_build.get("bestall-chef").map(String::as_str),
+        Some("2027-01-18")
+    );
     assert!(!from_build.contains_key("lss-signering"));
 
     // The planner, given the same inputs in the URL, computes the same plan.
-    c.goto(&format!("http://127.0.0.1:{port}/testby/checklista/?start=2027-02-01&tjanster=hemtjanst")).await.unwrap();
+    c.goto(&format!(
+        "http://127.0.0.1:{port}/testby/checklista/?start=2027-02-01&tjanster=hemtjanst"
+    ))
+    .await
+    .unwrap();
     let from_browser = dues(&c).await;
     assert_eq!(from_browser, from_build);
-    assert_eq!(eval(&c, "document.getElementById('start').value").await, "2027-02-01");
-    let status = c.find(Locator::Css("#planerare-status")).await.unwrap().text().await.unwrap();
+    assert_eq!(
+        eval(&c, "document.getElementById('start').value").await,
+        "2027-02-01"
+    );
+    let status = c
+        .find(Locator::Css("#planerare-status"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(status.contains("måndag 1 februari 2027"), "{status}");
 
     // Another service set shows the LSS step too, dated 5 working days before start.
     c.goto(&format!("http://127.0.0.1:{port}/testby/checklista/?start=2027-02-01&tjanster=hemtjanst,daglig-verksamhet-lss")).await.unwrap();
-    assert_eq!(dues(&c).await.get("lss-signering").map(String::as_str), Some("2027-01-25"));
+    assert_eq!(
+        dues(&c).await.get("lss-signering").map(String::as_str),
+        Some("2027-01-25")
+    );
 
     // Tick two steps; they survive a reload.
-    c.goto(&format!("http://127.0.0.1:{port}/utforare/omsorg-ab/")).await.unwrap();
+    c.goto(&format!("http://127.0.0.1:{port}/utforare/omsorg-ab/"))
+        .await
+        .unwrap();
     let total = from_build.len();
     assert_eq!(progress(&c).await, format!("0 av {total} klara"));
-    c.find(Locator::Css("#klar-bestall-chef")).await.unwrap().click().await.unwrap();
-    c.find(Locator::Css("#klar-utbildning")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#klar-bestall-chef"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css("#klar-utbildning"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     assert_eq!(progress(&c).await, format!("2 av {total} klara"));
     c.refresh().await.unwrap();
     assert_eq!(progress(&c).await, format!("2 av {total} klara"));
-    assert_eq!(eval(&c, "document.getElementById('klar-utbildning').checked").await, true);
+    assert_eq!(
+        eval(&c, "document.getElementById('klar-utbildning').checked").await,
+        true
+    );
 
     // Export: capture the file the button offers.
     let exported = eval(
@@ -89,10 +141,18 @@ async fn planner_in_the_browser_matches_the_build_and_progress_is_kept() {
     .await;
     let exported = exported.as_str().unwrap().to_string();
     let parsed: Value = serde_json::from_str(&exported).unwrap();
-    assert_eq!(parsed["done"], serde_json::json!(["bestall-chef", "utbildning"]));
+    assert_eq!(
+        parsed["done"],
+        serde_json::json!(["bestall-chef", "utbildning"])
+    );
 
     // Reset clears.
-    c.find(Locator::Css("#checklista-nollstall")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#checklista-nollstall"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     assert_eq!(progress(&c).await, format!("0 av {total} klara"));
     c.refresh().await.unwrap();
     assert_eq!(progress(&c).await, format!("0 av {total} klara"));
@@ -102,18 +162,32 @@ async fn planner_in_the_browser_matches_the_build_and_progress_is_kept() {
     let file = public.join("export.json");
     std::fs::write(&file, &exported).unwrap();
     let c = driver.session().await;
-    c.goto(&format!("http://127.0.0.1:{port}/utforare/omsorg-ab/")).await.unwrap();
+    c.goto(&format!("http://127.0.0.1:{port}/utforare/omsorg-ab/"))
+        .await
+        .unwrap();
     assert_eq!(progress(&c).await, format!("0 av {total} klara"));
-    c.find(Locator::Css("#checklista-importera")).await.unwrap().send_keys(&file.display().to_string()).await.unwrap();
+    c.find(Locator::Css("#checklista-importera"))
+        .await
+        .unwrap()
+        .send_keys(&file.display().to_string())
+        .await
+        .unwrap();
     let mut ok = false;
     for _ in 0..50 {
-        if progress(&c).await.starts_with(&format!("2 av {total} klara")) {
+        if progress(&c)
+            .await
+            .starts_with(&format!("2 av {total} klara"))
+        {
             ok = true;
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    assert!(ok, "import did not restore progress: {}", progress(&c).await);
+    assert!(
+        ok,
+        "import did not restore progress: {}",
+        progress(&c).await
+    );
     c.refresh().await.unwrap();
     assert_eq!(progress(&c).await, format!("2 av {total} klara"));
     c.close().await.unwrap();
@@ -125,26 +199,69 @@ async fn checklist_works_from_disk_and_flags_overdue_steps() {
     let driver = Driver::start();
     // No --allow-file-access-from-files: a visitor's browser does not have it.
     let c = driver.session_with(&SessionOptions::default()).await;
-    let url = format!("file://{}/testby/checklista/index.html?start=2026-11-30&tjanster=hemtjanst", public.display());
+    let url = format!(
+        "file://{}/testby/checklista/index.html?start=2026-11-30&tjanster=hemtjanst",
+        public.display()
+    );
     c.goto(&url).await.unwrap();
     let d = dues(&c).await;
     // 10 working days before Monday 2026-11-30 is Monday 2026-11-16: already past.
-    assert_eq!(d.get("bestall-chef").map(String::as_str), Some("2026-11-16"));
+    assert_eq!(
+        d.get("bestall-chef").map(String::as_str),
+        Some("2026-11-16")
+    );
     let flagged = eval(&c, "document.querySelector('#steg-bestall-chef .due-flag') && document.querySelector('#steg-bestall-chef .due-flag').textContent").await;
     if eval(&c, "new Date().toISOString().slice(0,10) > '2026-11-16'").await == Value::Bool(true) {
-        assert_eq!(flagged, "Försenad", "overdue has a text label, not colour alone");
+        assert_eq!(
+            flagged, "Försenad",
+            "overdue has a text label, not colour alone"
+        );
     }
-    c.find(Locator::Css("#klar-bestall-chef")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#klar-bestall-chef"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     assert!(progress(&c).await.starts_with("1 av "));
     c.close().await.unwrap();
 
     // Without JavaScript the list is complete, in order, with relative deadlines.
-    let c = driver.session_with(&SessionOptions { javascript: false, ..SessionOptions::default() }).await;
-    c.goto(&format!("file://{}/testby/checklista/index.html", public.display())).await.unwrap();
-    let text = c.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
-    assert!(text.contains("Senast 10 arbetsdagar före driftstart"), "{text}");
-    assert!(text.contains("Senast 3 arbetsdagar efter steget ”Beställ chefens behörighet”"), "{text}");
-    assert!(text.find("Beställ chefens behörighet").unwrap() < text.find("Gå webbutbildningen").unwrap());
-    assert_eq!(eval(&c, "document.getElementById('planerare').hidden").await, true, "the planner needs JS and stays hidden");
+    let c = driver
+        .session_with(&SessionOptions {
+            javascript: false,
+            ..SessionOptions::default()
+        })
+        .await;
+    c.goto(&format!(
+        "file://{}/testby/checklista/index.html",
+        public.display()
+    ))
+    .await
+    .unwrap();
+    let text = c
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains("Senast 10 arbetsdagar före driftstart"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Senast 3 arbetsdagar efter steget ”Beställ chefens behörighet”"),
+        "{text}"
+    );
+    assert!(
+        text.find("Beställ chefens behörighet").unwrap()
+            < text.find("Gå webbutbildningen").unwrap()
+    );
+    assert_eq!(
+        eval(&c, "document.getElementById('planerare').hidden").await,
+        true,
+        "the planner needs JS and stays hidden"
+    );
     c.close().await.unwrap();
 }

@@ -204,7 +204,10 @@ pub fn resolve(loaded: Loaded, now: jiff::Timestamp, diags: &mut Diagnostics) ->
                 }
             }
         }
-        if let Some(m) = entries.iter().find(|m| m.slug == data.municipality.as_str()) {
+        if let Some(m) = entries
+            .iter()
+            .find(|m| m.slug == data.municipality.as_str())
+        {
             check_provider_dates(&mut cx, &path, &data, m, now);
         }
         provider_entries.push(ProviderEntry { id, path, data });
@@ -226,7 +229,13 @@ pub fn resolve(loaded: Loaded, now: jiff::Timestamp, diags: &mut Diagnostics) ->
 }
 
 /// A start on a closed day is an error; a step already due at build time is a warning.
-fn check_provider_dates(cx: &mut Ctx, path: &str, p: &crate::model::Provider, m: &MunicipalityEntry, now: jiff::Timestamp) {
+fn check_provider_dates(
+    cx: &mut Ctx,
+    path: &str,
+    p: &crate::model::Provider,
+    m: &MunicipalityEntry,
+    now: jiff::Timestamp,
+) {
     let start = p.start_date.0;
     if let Some(why) = crate::calendar::holidays::is_closed_day(&m.data.holidays, start) {
         cx.error(
@@ -245,7 +254,10 @@ fn check_provider_dates(cx: &mut Ctx, path: &str, p: &crate::model::Provider, m:
             cx.warn(
                 path,
                 path!["start_date"],
-                format!("steget \"{}\" skulle ha gjorts senast {d}, före dagens datum", s.title),
+                format!(
+                    "steget \"{}\" skulle ha gjorts senast {d}, före dagens datum",
+                    s.title
+                ),
                 "kontrollera att steget är klart, eller flytta driftstarten".into(),
             );
         }
