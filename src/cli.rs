@@ -47,7 +47,7 @@ pub struct CommonArgs {
 pub struct BuildArgs {
     #[command(flatten)]
     pub common: CommonArgs,
-    /// Where to write the portal (default: <root>/public).
+    /// Where to write the portal (default: `<root>/public`).
     #[arg(long, short)]
     pub output: Option<PathBuf>,
     /// Serve under this sub-path, e.g. /portal/: links become absolute under it.

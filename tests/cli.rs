@@ -348,21 +348,40 @@ fn a_theme_file_in_the_site_overrides_the_embedded_one_and_others_stay() {
         "themes/default/templates/404.html",
         "{% extends \"base.html\" %}{% block main %}<h1>Egen 404 för {{ site.name }}</h1>{% endblock main %}",
     );
-    s.write("themes/default/static/css/print.css", "/* egen utskrift */\n");
+    s.write(
+        "themes/default/static/css/print.css",
+        "/* egen utskrift */\n",
+    );
     let out = s.path("public");
     let r = s.build(&out, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(s.read("public/404.html").contains("<h1>Egen 404 för LOV-portalen</h1>"));
-    assert_eq!(s.read("public/static/css/print.css"), "/* egen utskrift */\n");
+    assert!(
+        s.read("public/404.html")
+            .contains("<h1>Egen 404 för LOV-portalen</h1>")
+    );
+    assert_eq!(
+        s.read("public/static/css/print.css"),
+        "/* egen utskrift */\n"
+    );
     // Files not overridden come from the embedded theme.
-    assert!(s.read("public/static/css/style.css").contains("prefers-color-scheme: dark"));
+    assert!(
+        s.read("public/static/css/style.css")
+            .contains("prefers-color-scheme: dark")
+    );
     assert!(s.read("public/index.html").contains("Välj din kommun"));
 
     // A broken override is reported with its path, and nothing is written.
-    s.write("themes/default/templates/404.html", "{% block main %}{{ oops( }}{% endblock main %}");
+    s.write(
+        "themes/default/templates/404.html",
+        "{% block main %}{{ oops( }}{% endblock main %}",
+    );
     let before = tree(&out);
     let r = s.build(&out, &[]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("themes/default/templates/"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("themes/default/templates/"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(tree(&out), before);
 }

@@ -205,7 +205,7 @@ pub enum Anchor {
     BeforeStart,
     /// After the start date ("efter start").
     AfterStart,
-    /// After another step is done ("efter <steg>").
+    /// After another step is done (`efter <steg>`).
     AfterStep(String),
 }
 

@@ -639,7 +639,7 @@ fn push_varint(out: &mut String, mut v: u64) {
     }
 }
 
-/// Decode a string of [`push_varint`] numbers (for tests and tools).
+/// Decode a string of `push_varint` numbers (for tests and tools).
 pub fn decode_varints(s: &str) -> Vec<u64> {
     let mut out = Vec::new();
     let (mut v, mut shift) = (0u64, 0u32);
