@@ -874,14 +874,7 @@ fn checklist_ctx(
 
 /// "10 arbetsdagar före driftstart", "5 arbetsdagar efter steget ”Beställ SITHS-kort”".
 fn deadline_text(dl: &crate::model::values::Deadline, title_of: &dyn Fn(&str) -> String) -> String {
-    let unit = match (dl.unit, dl.amount == 1) {
-        (LeadUnit::WorkingDays, true) => "arbetsdag",
-        (LeadUnit::WorkingDays, false) => "arbetsdagar",
-        (LeadUnit::CalendarDays, true) => "dag",
-        (LeadUnit::CalendarDays, false) => "dagar",
-        (LeadUnit::Weeks, true) => "vecka",
-        (LeadUnit::Weeks, false) => "veckor",
-    };
+    let unit = dl.unit.word(dl.amount);
     match &dl.anchor {
         Anchor::BeforeStart => format!("{} {unit} före driftstart", dl.amount),
         Anchor::AfterStart => format!("{} {unit} efter driftstart", dl.amount),

@@ -262,16 +262,23 @@ impl FromStr for Deadline {
     }
 }
 
-impl fmt::Display for Deadline {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let unit = match (self.unit, self.amount == 1) {
+impl LeadUnit {
+    /// The Swedish word for `amount` of this unit: "1 arbetsdag", "10 arbetsdagar".
+    pub fn word(self, amount: u32) -> &'static str {
+        match (self, amount == 1) {
             (LeadUnit::WorkingDays, true) => "arbetsdag",
             (LeadUnit::WorkingDays, false) => "arbetsdagar",
             (LeadUnit::CalendarDays, true) => "dag",
             (LeadUnit::CalendarDays, false) => "dagar",
             (LeadUnit::Weeks, true) => "vecka",
             (LeadUnit::Weeks, false) => "veckor",
-        };
+        }
+    }
+}
+
+impl fmt::Display for Deadline {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let unit = self.unit.word(self.amount);
         match &self.anchor {
             Anchor::BeforeStart => write!(f, "{} {unit} före start", self.amount),
             Anchor::AfterStart => write!(f, "{} {unit} efter start", self.amount),
