@@ -224,7 +224,37 @@ fn routine_html(
             );
         }
     }
-    (crate::sanitize::clean_html(&out.html), diags)
+    (wrap_tables(&crate::sanitize::clean_html(&out.html)), diags)
+}
+
+/// Puts each table of sanitised routine HTML in a keyboard-scrollable region, so a wide
+/// table scrolls on its own on a phone instead of making the whole page scroll sideways.
+fn wrap_tables(html: &str) -> String {
+    let mut n = 0;
+    let mut out = String::with_capacity(html.len() + 128);
+    let mut rest = html;
+    while let Some(i) = rest.find("<table>") {
+        n += 1;
+        out.push_str(&rest[..i]);
+        out.push_str(&format!(
+            "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Tabell {n}\">"
+        ));
+        let after = &rest[i..];
+        match after.find("</table>") {
+            Some(j) => {
+                out.push_str(&after[..j + "</table>".len()]);
+                out.push_str("</div>");
+                rest = &after[j + "</table>".len()..];
+            }
+            None => {
+                out.push_str(after);
+                out.push_str("</div>");
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn services(list: &[Service]) -> Vec<&'static str> {
@@ -381,7 +411,18 @@ fn pages(site: &Site, bodies: &BTreeMap<String, String>) -> Vec<Page> {
         let maintenance: Vec<Value> = site
             .municipalities
             .iter()
-            .flat_map(|m| m.data.maintenance.iter().filter(|w| w.system.as_ref() == Some(&s.id)).map(move |w| json!({"municipality": m.data.name, "title": w.title, "rule": format!("{}{}, kl. {}", if w.usually {"Vanligtvis "} else {""}, w.when, w.time)})))
+            .flat_map(|m| {
+                m.data
+                    .maintenance
+                    .iter()
+                    .filter(|w| w.system.as_ref() == Some(&s.id))
+                    .map(move |w| {
+                        merge(
+                            maintenance_ctx(site, w),
+                            json!({"municipality": m.data.name, "municipality_slug": m.slug}),
+                        )
+                    })
+            })
             .collect();
         let crumbs =
             json!([{"title": "Alla system", "href": "@/system/"}, {"title": s.name, "href": ""}]);
@@ -602,13 +643,7 @@ fn municipality_ctx(site: &Site, m: &MunicipalityEntry, today: jiff::civil::Date
         .data
         .maintenance
         .iter()
-        .map(|w| {
-            let next = crate::schedule::next_windows(w, site.now, 12);
-            let next_json: Vec<Value> = next.iter().map(|o| json!({"start": o.start_iso, "end": o.end_iso})).collect();
-            json!({"id": w.id, "title": w.title, "rule": w.when.to_string(), "time": w.time, "usually": w.usually,
-                   "system": w.system.as_ref().map(sys_name), "system_id": w.system, "announced": w.announced, "reason": w.reason,
-                   "next": next, "next_json": Value::Array(next_json).to_string()})
-        })
+        .map(|w| maintenance_ctx(site, w))
         .collect();
     let eservices: Vec<Value> = m
         .data
@@ -676,6 +711,24 @@ fn municipality_ctx(site: &Site, m: &MunicipalityEntry, today: jiff::civil::Date
         "login_methods": login_methods, "requirements": requirements, "contacts": contacts, "maintenance": maintenance,
         "eservices": eservices, "checklist_count": m.data.checklist.len(), "providers": providers,
     })
+}
+
+/// A maintenance window for the municipality and system pages: its rule and the
+/// occurrences of the next 12 months, as a list and as JSON for `tid.js`.
+fn maintenance_ctx(site: &Site, w: &crate::model::MaintenanceWindow) -> Value {
+    let next = crate::schedule::next_windows(w, site.now, 12);
+    let next_json: Vec<Value> = next
+        .iter()
+        .map(|o| json!({"start": o.start_iso, "end": o.end_iso}))
+        .collect();
+    let system = w
+        .system
+        .as_ref()
+        .and_then(|id| site.system(id.as_str()))
+        .map(|s| s.name.clone());
+    json!({"id": w.id, "title": w.title, "rule": w.when.to_string(), "time": w.time, "usually": w.usually,
+           "system": system, "system_id": w.system, "announced": w.announced, "reason": w.reason,
+           "next": next, "next_json": Value::Array(next_json).to_string()})
 }
 
 fn checklist_ctx(m: &MunicipalityEntry, provider: Option<&crate::model::ProviderEntry>) -> Value {
@@ -766,4 +819,22 @@ pub fn slugify(text: &str) -> String {
         }
     }
     s.trim_end_matches('-').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap_tables;
+
+    #[test]
+    fn tables_get_a_scrollable_region_each() {
+        let html = "<p>a</p><table><tr><td>1</td></tr></table><p>b</p><table></table>";
+        assert_eq!(
+            wrap_tables(html),
+            "<p>a</p><div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Tabell 1\">\
+             <table><tr><td>1</td></tr></table></div><p>b</p>\
+             <div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Tabell 2\">\
+             <table></table></div>"
+        );
+        assert_eq!(wrap_tables("<p>&lt;table&gt;</p>"), "<p>&lt;table&gt;</p>");
+    }
 }
