@@ -103,8 +103,10 @@
     if (el) el.textContent = text;
   }
 
-  function render() {
-    var now = Date.now();
+  /* Updates every status line and maintenance list on the page for `nowMs` (default:
+   * the visitor's clock). */
+  function render(nowMs) {
+    var now = typeof nowMs === 'number' ? nowMs : Date.now();
     var each = function (sel, f) { Array.prototype.forEach.call(document.querySelectorAll(sel), f); };
     each('[data-lp-hours]', function (el) {
       var text;
@@ -135,11 +137,13 @@
   var lp = window.lovportal = window.lovportal || {};
   lp.hoursStatus = hoursStatus;
   lp.maintenanceStatus = maintenanceStatus;
+  lp.render = render;
 
   if (typeof document !== 'undefined' && document.querySelectorAll) {
-    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', render);
-    else render();
+    var tick = function () { render(); };
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', tick);
+    else tick();
     /* Refresh at each minute boundary. */
-    setTimeout(function () { render(); setInterval(render, 60000); }, 60000 - Date.now() % 60000 + 100);
+    setTimeout(function () { tick(); setInterval(tick, 60000); }, 60000 - Date.now() % 60000 + 100);
   }
 })();
