@@ -126,13 +126,12 @@ async fn eval(c: &Client, script: &str, args: Vec<Value>) -> Value {
 }
 
 async fn new_york_session(driver: &Driver) -> Client {
-    let c = driver
+    driver
         .session_with(&SessionOptions {
             time_zone: Some(NEW_YORK.into()),
             ..SessionOptions::default()
         })
-        .await;
-    c
+        .await
 }
 
 #[tokio::test]
