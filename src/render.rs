@@ -79,6 +79,21 @@ pub fn render(site: &Site, root: &Path, opts: &RenderOptions) -> Result<Vec<OutF
             files.push((format!("static/{rest}"), text.clone().into_bytes()));
         }
     }
+    if let Some(css) = theme::site_css(site.config.colors.as_ref()) {
+        files.push(("static/css/site.css".into(), css.into_bytes()));
+    }
+    if let Some(logo) = &site.config.logo {
+        let src = theme::site_static_file(root, &logo.file.0);
+        let bytes = src.as_ref().and_then(|p| std::fs::read(p).ok());
+        let Some(bytes) = bytes else {
+            return Err(Diagnostics::from(Diagnostic::error(
+                crate::loader::SITE_FILE,
+                Pos::new(1, 1),
+                format!("logotypen `{}` kan inte läsas", logo.file),
+            )));
+        };
+        files.push((format!("static/{}", logo.file), bytes));
+    }
     files.extend(export::json_files(site));
     for m in &site.municipalities {
         files.push((
