@@ -512,7 +512,7 @@ fn pages(site: &Site, bodies: &BTreeMap<String, String>) -> Vec<Page> {
                 json!([{"title": "Tillgänglighetsredogörelse", "href": ""}]),
                 None,
             ),
-            json!({"a": site.config.accessibility}),
+            accessibility_ctx(&site.config.accessibility),
         ),
     });
     pages.push(Page {
@@ -528,6 +528,28 @@ fn pages(site: &Site, bodies: &BTreeMap<String, String>) -> Vec<Page> {
         ),
     });
     pages
+}
+
+/// "23 november 2026".
+fn long_date(d: jiff::civil::Date) -> String {
+    format!(
+        "{} {} {}",
+        d.day(),
+        crate::calendar::values::month_name(d.month()),
+        d.year()
+    )
+}
+
+/// The accessibility statement, following DIGG's model statement.
+fn accessibility_ctx(a: &crate::model::AccessibilityStatement) -> Value {
+    json!({
+        "a": a,
+        "report_tel": a.report_phone.as_ref().map(|p| p.tel_uri()),
+        "assessed_label": long_date(a.assessed.0),
+        "updated_label": long_date(a.updated.as_ref().unwrap_or(&a.assessed).0),
+        "published_label": a.published.as_ref().map(|d| long_date(d.0)),
+        "compliance": if a.known_gaps.is_empty() { "helt" } else { "delvis" },
+    })
 }
 
 fn holiday_rule_text(m: &MunicipalityEntry, open_on_holidays: bool) -> String {

@@ -122,9 +122,29 @@ pub struct AccessibilityStatement {
     pub assessed: IsoDate,
     /// How the portal was assessed.
     pub method: String,
-    /// Known gaps, in plain Swedish.
+    /// Known gaps, in plain Swedish (DIGG: "bristande förenlighet med lagkraven"); name
+    /// the WCAG success criterion where you can.
     #[serde(default)]
     pub known_gaps: Vec<String>,
+    /// Phone number for reporting problems or asking for content in another form.
+    #[serde(default)]
+    pub report_phone: Option<Phone>,
+    /// How soon a report is answered, e.g. "två arbetsdagar".
+    #[serde(default)]
+    pub response_time: Option<String>,
+    /// Content not made accessible because it would be a disproportionate burden
+    /// ("oskäligt betungande anpassning"), with the reason.
+    #[serde(default)]
+    pub disproportionate_burden: Vec<String>,
+    /// Content outside the law's scope ("innehåll som inte omfattas av lagstiftningen").
+    #[serde(default)]
+    pub out_of_scope: Vec<String>,
+    /// When the portal was first published.
+    #[serde(default)]
+    pub published: Option<IsoDate>,
+    /// When this statement was last updated (default: `assessed`).
+    #[serde(default)]
+    pub updated: Option<IsoDate>,
 }
 
 /// The shared system registry: `data/system.yaml`.
