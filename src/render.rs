@@ -90,6 +90,21 @@ pub fn render(site: &Site, root: &Path, opts: &RenderOptions) -> Result<Vec<OutF
             files.push((format!("static/{rest}"), text.clone().into_bytes()));
         }
     }
+    if let Some(css) = theme::site_css(site.config.colors.as_ref()) {
+        files.push(("static/css/site.css".into(), css.into_bytes()));
+    }
+    if let Some(logo) = &site.config.logo {
+        let src = theme::site_static_file(root, &logo.file.0);
+        let bytes = src.as_ref().and_then(|p| std::fs::read(p).ok());
+        let Some(bytes) = bytes else {
+            return Err(Diagnostics::from(Diagnostic::error(
+                crate::loader::SITE_FILE,
+                Pos::new(1, 1),
+                format!("logotypen `{}` kan inte läsas", logo.file),
+            )));
+        };
+        files.push((format!("static/{}", logo.file), bytes));
+    }
     files.extend(export::json_files(site));
     for m in &site.municipalities {
         files.push((
@@ -312,7 +327,37 @@ fn routine_html(
             );
         }
     }
-    (crate::sanitize::clean_html(&out.html), diags)
+    (wrap_tables(&crate::sanitize::clean_html(&out.html)), diags)
+}
+
+/// Puts each table of sanitised routine HTML in a keyboard-scrollable region, so a wide
+/// table scrolls on its own on a phone instead of making the whole page scroll sideways.
+fn wrap_tables(html: &str) -> String {
+    let mut n = 0;
+    let mut out = String::with_capacity(html.len() + 128);
+    let mut rest = html;
+    while let Some(i) = rest.find("<table>") {
+        n += 1;
+        out.push_str(&rest[..i]);
+        out.push_str(&format!(
+            "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Tabell {n}\">"
+        ));
+        let after = &rest[i..];
+        match after.find("</table>") {
+            Some(j) => {
+                out.push_str(&after[..j + "</table>".len()]);
+                out.push_str("</div>");
+                rest = &after[j + "</table>".len()..];
+            }
+            None => {
+                out.push_str(after);
+                out.push_str("</div>");
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn services(list: &[Service]) -> Vec<&'static str> {
@@ -469,7 +514,18 @@ fn pages(site: &Site, bodies: &BTreeMap<String, String>) -> Vec<Page> {
         let maintenance: Vec<Value> = site
             .municipalities
             .iter()
-            .flat_map(|m| m.data.maintenance.iter().filter(|w| w.system.as_ref() == Some(&s.id)).map(move |w| json!({"municipality": m.data.name, "title": w.title, "rule": format!("{}{}, kl. {}", if w.usually {"Vanligtvis "} else {""}, w.when, w.time)})))
+            .flat_map(|m| {
+                m.data
+                    .maintenance
+                    .iter()
+                    .filter(|w| w.system.as_ref() == Some(&s.id))
+                    .map(move |w| {
+                        merge(
+                            maintenance_ctx(site, w),
+                            json!({"municipality": m.data.name, "municipality_slug": m.slug}),
+                        )
+                    })
+            })
             .collect();
         let crumbs =
             json!([{"title": "Alla system", "href": "@/system/"}, {"title": s.name, "href": ""}]);
@@ -544,7 +600,7 @@ fn pages(site: &Site, bodies: &BTreeMap<String, String>) -> Vec<Page> {
                 json!([{"title": "Tillgänglighetsredogörelse", "href": ""}]),
                 None,
             ),
-            json!({"a": site.config.accessibility}),
+            accessibility_ctx(&site.config.accessibility),
         ),
     });
     pages.push(Page {
@@ -560,6 +616,28 @@ fn pages(site: &Site, bodies: &BTreeMap<String, String>) -> Vec<Page> {
         ),
     });
     pages
+}
+
+/// "23 november 2026".
+fn long_date(d: jiff::civil::Date) -> String {
+    format!(
+        "{} {} {}",
+        d.day(),
+        crate::calendar::values::month_name(d.month()),
+        d.year()
+    )
+}
+
+/// The accessibility statement, following DIGG's model statement.
+fn accessibility_ctx(a: &crate::model::AccessibilityStatement) -> Value {
+    json!({
+        "a": a,
+        "report_tel": a.report_phone.as_ref().map(|p| p.tel_uri()),
+        "assessed_label": long_date(a.assessed.0),
+        "updated_label": long_date(a.updated.as_ref().unwrap_or(&a.assessed).0),
+        "published_label": a.published.as_ref().map(|d| long_date(d.0)),
+        "compliance": if a.known_gaps.is_empty() { "helt" } else { "delvis" },
+    })
 }
 
 fn holiday_rule_text(m: &MunicipalityEntry, open_on_holidays: bool) -> String {
@@ -690,13 +768,7 @@ fn municipality_ctx(site: &Site, m: &MunicipalityEntry, today: jiff::civil::Date
         .data
         .maintenance
         .iter()
-        .map(|w| {
-            let next = crate::schedule::next_windows(w, site.now, 12);
-            let next_json: Vec<Value> = next.iter().map(|o| json!({"start": o.start_iso, "end": o.end_iso})).collect();
-            json!({"id": w.id, "title": w.title, "rule": w.when.to_string(), "time": w.time, "usually": w.usually,
-                   "system": w.system.as_ref().map(sys_name), "system_id": w.system, "announced": w.announced, "reason": w.reason,
-                   "next": next, "next_json": Value::Array(next_json).to_string()})
-        })
+        .map(|w| maintenance_ctx(site, w))
         .collect();
     let eservices: Vec<Value> = m
         .data
@@ -764,6 +836,24 @@ fn municipality_ctx(site: &Site, m: &MunicipalityEntry, today: jiff::civil::Date
         "login_methods": login_methods, "requirements": requirements, "contacts": contacts, "maintenance": maintenance,
         "eservices": eservices, "checklist_count": m.data.checklist.len(), "providers": providers,
     })
+}
+
+/// A maintenance window for the municipality and system pages: its rule and the
+/// occurrences of the next 12 months, as a list and as JSON for `tid.js`.
+fn maintenance_ctx(site: &Site, w: &crate::model::MaintenanceWindow) -> Value {
+    let next = crate::schedule::next_windows(w, site.now, 12);
+    let next_json: Vec<Value> = next
+        .iter()
+        .map(|o| json!({"start": o.start_iso, "end": o.end_iso}))
+        .collect();
+    let system = w
+        .system
+        .as_ref()
+        .and_then(|id| site.system(id.as_str()))
+        .map(|s| s.name.clone());
+    json!({"id": w.id, "title": w.title, "rule": w.when.to_string(), "time": w.time, "usually": w.usually,
+           "system": system, "system_id": w.system, "announced": w.announced, "reason": w.reason,
+           "next": next, "next_json": Value::Array(next_json).to_string()})
 }
 
 fn checklist_ctx(
@@ -915,4 +1005,22 @@ pub fn slugify(text: &str) -> String {
         }
     }
     s.trim_end_matches('-').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap_tables;
+
+    #[test]
+    fn tables_get_a_scrollable_region_each() {
+        let html = "<p>a</p><table><tr><td>1</td></tr></table><p>b</p><table></table>";
+        assert_eq!(
+            wrap_tables(html),
+            "<p>a</p><div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Tabell 1\">\
+             <table><tr><td>1</td></tr></table></div><p>b</p>\
+             <div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Tabell 2\">\
+             <table></table></div>"
+        );
+        assert_eq!(wrap_tables("<p>&lt;table&gt;</p>"), "<p>&lt;table&gt;</p>");
+    }
 }

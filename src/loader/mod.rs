@@ -70,6 +70,30 @@ pub fn load(root: &Path) -> Result<(Loaded, Diagnostics), IoFailure> {
     };
 
     out.config = reader.yaml_file(SITE_FILE, true);
+    if let Some(logo) = out.config.as_ref().and_then(|c| c.logo.as_ref())
+        && crate::theme::site_static_file(root, &logo.file.0).is_none()
+    {
+        let pos = reader
+            .files
+            .get(SITE_FILE)
+            .map(|t| {
+                let at = [locate::Seg::from("logo"), locate::Seg::from("file")];
+                locate::locate(t, &at)
+            })
+            .unwrap_or(Pos::new(1, 1));
+        reader.diags.push(
+            Diagnostic::error(
+                SITE_FILE,
+                pos,
+                format!("logotypen `{}` finns inte", logo.file),
+            )
+            .with_hint(format!(
+                "lägg bilden i static/{} under portalens rotmapp (eller i {}/static/)",
+                logo.file,
+                crate::theme::THEME_DIR
+            )),
+        );
+    }
     out.systems = reader.yaml_file(SYSTEMS_FILE, true);
 
     for (slug, rel) in reader.list(MUNICIPALITY_DIR, &["yaml", "yml"])? {

@@ -5,7 +5,7 @@
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::loader::locate::{Seg, locate};
 use crate::loader::{Loaded, SITE_FILE, SYSTEMS_FILE};
-use crate::model::values::{Anchor, Slug};
+use crate::model::values::{Anchor, HexColor, Slug};
 use crate::model::{Municipality, MunicipalityEntry, ProviderEntry, Site};
 use crate::path;
 use std::collections::{BTreeMap, BTreeSet};
@@ -214,10 +214,10 @@ pub fn resolve(loaded: Loaded, now: jiff::Timestamp, diags: &mut Diagnostics) ->
     }
 
     let config = config?;
+    check_site_config(&mut cx, &config);
     if cx.diags.has_errors() {
         return None;
     }
-    let _ = SITE_FILE;
     Some(Site {
         config,
         systems,
@@ -260,6 +260,66 @@ fn check_provider_dates(
                 ),
                 "kontrollera att steget är klart, eller flytta driftstarten".into(),
             );
+        }
+    }
+}
+
+/// The colours the theme (light mode) uses next to the configurable ones.
+pub const PAGE_BACKGROUND: HexColor = HexColor([0xff, 0xff, 0xff]);
+pub const CARD_BACKGROUND: HexColor = HexColor([0xf5, 0xf7, 0xfa]);
+pub const HEADER_TEXT: HexColor = HexColor([0xff, 0xff, 0xff]);
+/// WCAG 2.1 1.4.3 (AA), normal text.
+pub const MIN_CONTRAST: f64 = 4.5;
+
+/// Site configuration beyond its types: the logo's alt text, and colours that keep a
+/// contrast of at least 4.5:1 with everything they are used with.
+fn check_site_config(cx: &mut Ctx, config: &crate::model::SiteConfig) {
+    if let Some(logo) = &config.logo
+        && logo.alt.trim().is_empty()
+    {
+        cx.error(
+            SITE_FILE,
+            path!["logo", "alt"],
+            "logotypen saknar alternativtext".into(),
+            "skriv i alt: vad logotypen visar, till exempel organisationens namn".into(),
+        );
+    }
+    let Some(colors) = &config.colors else {
+        return;
+    };
+    /// What a colour is used with: the other colour and its name.
+    type Against = &'static [(HexColor, &'static str)];
+    let checks: [(&str, Option<HexColor>, Against); 2] = [
+        (
+            "accent",
+            colors.accent,
+            &[
+                (PAGE_BACKGROUND, "sidans bakgrund"),
+                (CARD_BACKGROUND, "kortens bakgrund"),
+            ],
+        ),
+        (
+            "header_background",
+            colors.header_background,
+            &[(HEADER_TEXT, "sidhuvudets vita text")],
+        ),
+    ];
+    for (key, color, against) in checks {
+        let Some(color) = color else { continue };
+        for (other, what) in against {
+            let ratio = color.contrast(*other);
+            if ratio < MIN_CONTRAST {
+                cx.error(
+                    SITE_FILE,
+                    path!["colors", key],
+                    format!(
+                        "färgen `{key}` {color} har kontrasten {:.2}:1 mot {what} ({other}); minst {MIN_CONTRAST}:1 krävs",
+                        (ratio * 100.0).floor() / 100.0
+                    ),
+                    "välj en mörkare färg så att text blir läsbar för alla (WCAG 2.1 nivå AA, 1.4.3)".into(),
+                );
+                break;
+            }
         }
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::calendar::holidays::HolidayRule;
 use crate::calendar::values::{DaySet, IsoDate, MonthOrDate, Recurrence, TimeRange};
-use crate::model::values::{Deadline, Email, Phone, Slug, Url};
+use crate::model::values::{Deadline, Email, HexColor, ImagePath, Phone, Slug, Url};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -66,6 +66,37 @@ pub struct SiteConfig {
     pub footer_contact: FooterContact,
     /// The accessibility statement (tillgänglighetsredogörelse) required by law.
     pub accessibility: AccessibilityStatement,
+    /// A logo shown before the portal's name in the header of every page.
+    #[serde(default)]
+    pub logo: Option<Logo>,
+    /// The organisation's colours. Each is checked for a contrast of at least 4.5:1
+    /// against the text or background it is used with.
+    #[serde(default)]
+    pub colors: Option<SiteColors>,
+}
+
+/// The site's logo: an image in the site's `static/` folder (or the theme's).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Logo {
+    /// Path inside `static/`, e.g. `logo.svg`; copied to the output's `static/`.
+    pub file: ImagePath,
+    /// Alternative text: what the logo shows, e.g. "Mölndals stad". Required.
+    pub alt: String,
+}
+
+/// Theme colours, `#rrggbb`. Used in light mode (dark mode keeps the theme's palette,
+/// except the header background, which is used in both).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SiteColors {
+    /// Links and buttons. Must reach 4.5:1 against the page (#ffffff) and the cards
+    /// (#f5f7fa), and white button text on it.
+    #[serde(default)]
+    pub accent: Option<HexColor>,
+    /// The header band. White header text must reach 4.5:1 on it.
+    #[serde(default)]
+    pub header_background: Option<HexColor>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -91,9 +122,29 @@ pub struct AccessibilityStatement {
     pub assessed: IsoDate,
     /// How the portal was assessed.
     pub method: String,
-    /// Known gaps, in plain Swedish.
+    /// Known gaps, in plain Swedish (DIGG: "bristande förenlighet med lagkraven"); name
+    /// the WCAG success criterion where you can.
     #[serde(default)]
     pub known_gaps: Vec<String>,
+    /// Phone number for reporting problems or asking for content in another form.
+    #[serde(default)]
+    pub report_phone: Option<Phone>,
+    /// How soon a report is answered, e.g. "två arbetsdagar".
+    #[serde(default)]
+    pub response_time: Option<String>,
+    /// Content not made accessible because it would be a disproportionate burden
+    /// ("oskäligt betungande anpassning"), with the reason.
+    #[serde(default)]
+    pub disproportionate_burden: Vec<String>,
+    /// Content outside the law's scope ("innehåll som inte omfattas av lagstiftningen").
+    #[serde(default)]
+    pub out_of_scope: Vec<String>,
+    /// When the portal was first published.
+    #[serde(default)]
+    pub published: Option<IsoDate>,
+    /// When this statement was last updated (default: `assessed`).
+    #[serde(default)]
+    pub updated: Option<IsoDate>,
 }
 
 /// The shared system registry: `data/system.yaml`.

@@ -350,3 +350,108 @@ mod tests {
         assert!("tio arbetsdagar före start".parse::<Deadline>().is_err());
     }
 }
+
+/// A colour written `#rrggbb` (or `#rgb`), for the site's theme colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct HexColor(pub [u8; 3]);
+
+impl HexColor {
+    /// WCAG 2 relative luminance, 0.0 (black) to 1.0 (white).
+    pub fn luminance(self) -> f64 {
+        let lin = |c: u8| {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(self.0[0]) + 0.7152 * lin(self.0[1]) + 0.0722 * lin(self.0[2])
+    }
+
+    /// WCAG 2 contrast ratio between two colours, 1.0 to 21.0.
+    pub fn contrast(self, other: HexColor) -> f64 {
+        let (a, b) = (self.luminance(), other.luminance());
+        let (hi, lo) = if a > b { (a, b) } else { (b, a) };
+        (hi + 0.05) / (lo + 0.05)
+    }
+}
+
+impl FromStr for HexColor {
+    type Err = ValueError;
+    fn from_str(s: &str) -> Result<Self, ValueError> {
+        let t = s.trim();
+        let bad = || {
+            ValueError::new(
+                format!("\"{t}\" är ingen färg"),
+                "skriv färgen som #rrggbb, till exempel \"#0a4f9e\"",
+            )
+        };
+        let hex = t.strip_prefix('#').ok_or_else(bad)?;
+        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(bad());
+        }
+        let digit = |i: usize, n: usize| u8::from_str_radix(&hex[i..i + n], 16).map_err(|_| bad());
+        match hex.len() {
+            6 => Ok(HexColor([digit(0, 2)?, digit(2, 2)?, digit(4, 2)?])),
+            3 => Ok(HexColor([
+                digit(0, 1)? * 17,
+                digit(1, 1)? * 17,
+                digit(2, 1)? * 17,
+            ])),
+            _ => Err(bad()),
+        }
+    }
+}
+
+impl fmt::Display for HexColor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{:02x}{:02x}{:02x}", self.0[0], self.0[1], self.0[2])
+    }
+}
+string_value!(HexColor, "Färg: #rrggbb");
+
+/// A file of the site's own static folder (`static/` under the site root, or the theme's
+/// `themes/default/static/`), written relative to it: `logo.svg`, `bilder/logo.png`.
+/// An image type; no `..`, no absolute path.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ImagePath(pub String);
+
+/// The image types a logo may have.
+pub const IMAGE_EXTENSIONS: [&str; 6] = ["svg", "png", "jpg", "jpeg", "webp", "gif"];
+
+impl FromStr for ImagePath {
+    type Err = ValueError;
+    fn from_str(s: &str) -> Result<Self, ValueError> {
+        let t = s.trim().trim_start_matches("static/");
+        let safe = !t.is_empty()
+            && !t.starts_with('/')
+            && !t.contains('\\')
+            && !t.contains("//")
+            && t.split('/')
+                .all(|seg| !seg.is_empty() && seg != ".." && seg != ".")
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b));
+        if !safe {
+            return Err(ValueError::new(
+                format!("\"{t}\" är ingen giltig sökväg till en bild"),
+                "skriv sökvägen inom mappen static/, till exempel \"logo.svg\" (a-z, siffror, - och _)",
+            ));
+        }
+        let ext = t.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        if !ext.is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.as_str())) {
+            return Err(ValueError::new(
+                format!("\"{t}\" är ingen bild"),
+                "använd en bild av typen svg, png, jpg, webp eller gif",
+            ));
+        }
+        Ok(ImagePath(t.to_string()))
+    }
+}
+
+impl fmt::Display for ImagePath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+string_value!(ImagePath, "Sökväg till en bild i mappen static/");

@@ -90,28 +90,46 @@
     return result;
   }
 
-  function render() {
-    var now = Date.now();
+  /* Sets the text of the `cls` label inside `item`, creating it when needed; an empty
+   * text leaves an existing label empty (hidden by the stylesheet). */
+  function label(item, cls, text) {
+    var el = item.querySelector('.' + cls);
+    if (!el && text) {
+      el = document.createElement('strong');
+      el.className = cls;
+      item.appendChild(document.createTextNode(' '));
+      item.appendChild(el);
+    }
+    if (el) el.textContent = text;
+  }
+
+  /* Updates every status line and maintenance list on the page for `nowMs` (default:
+   * the visitor's clock). */
+  function render(nowMs) {
+    var now = typeof nowMs === 'number' ? nowMs : Date.now();
     var each = function (sel, f) { Array.prototype.forEach.call(document.querySelectorAll(sel), f); };
     each('[data-lp-hours]', function (el) {
-      try { el.textContent = hoursStatus(el.getAttribute('data-lp-hours'), now); } catch (err) { /* keep the static text */ }
+      var text;
+      try { text = hoursStatus(el.getAttribute('data-lp-hours'), now); } catch (err) { return; /* keep the static text */ }
+      el.textContent = text;
+      var open = text.indexOf('Öppet') === 0;
+      el.classList.toggle('lp-open', open);
+      el.classList.toggle('lp-closed', !open);
     });
     each('[data-lp-maintenance]', function (el) {
       var st;
       try { st = maintenanceStatus(el.getAttribute('data-lp-maintenance'), now); } catch (err) { return; }
       var items = el.querySelectorAll('[data-lp-occurrence]');
       if (!items.length) items = el.children;
+      /* The list is in time order: everything before the current or next window is over. */
+      var firstLive = st.current !== null ? st.current : st.next !== null ? st.next : items.length;
       Array.prototype.forEach.call(items, function (item, i) {
         item.classList.toggle('lp-current', i === st.current);
         item.classList.toggle('lp-next', i === st.next);
-        var badge = item.querySelector('.lp-now');
-        if (i === st.current && !badge) {
-          badge = document.createElement('span');
-          badge.className = 'lp-now';
-          item.appendChild(document.createTextNode(' '));
-          item.appendChild(badge);
-        }
-        if (badge) badge.textContent = i === st.current ? 'Pågår nu' : '';
+        item.classList.toggle('lp-past', i < firstLive);
+        label(item, 'lp-now', i === st.current ? 'Pågår nu' : '');
+        label(item, 'next-label', i === st.next ? 'Nästa' : '');
+        label(item, 'lp-past-label', i < firstLive ? '(har varit)' : '');
       });
     });
   }
@@ -119,11 +137,13 @@
   var lp = window.lovportal = window.lovportal || {};
   lp.hoursStatus = hoursStatus;
   lp.maintenanceStatus = maintenanceStatus;
+  lp.render = render;
 
   if (typeof document !== 'undefined' && document.querySelectorAll) {
-    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', render);
-    else render();
+    var tick = function () { render(); };
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', tick);
+    else tick();
     /* Refresh at each minute boundary. */
-    setTimeout(function () { render(); setInterval(render, 60000); }, 60000 - Date.now() % 60000 + 100);
+    setTimeout(function () { tick(); setInterval(tick, 60000); }, 60000 - Date.now() % 60000 + 100);
   }
 })();
