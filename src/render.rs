@@ -114,7 +114,15 @@ pub fn render(site: &Site, root: &Path, opts: &RenderOptions) -> Result<Vec<OutF
     }
     for p in &site.providers {
         if let Some(m) = site.municipality(p.data.municipality.as_str()) {
-            let due = crate::schedule::due_dates(&m.data, p.data.start_date.0);
+            // Only the steps for the provider's services, as on its page.
+            let mut due = crate::schedule::due_dates(&m.data, p.data.start_date.0);
+            due.retain(|id, _| {
+                m.data.checklist.iter().any(|s| {
+                    s.id.as_str() == id
+                        && (s.services.is_empty()
+                            || s.services.iter().any(|x| p.data.services.contains(x)))
+                })
+            });
             let ics = crate::schedule::checklist_ics(
                 &format!("utforare-{}", p.id),
                 &p.data.name,
