@@ -80,7 +80,7 @@ fn assert_inside(text: &str, line_offset: usize, d: &lovportal::diagnostics::Dia
         .count()
         + 2;
     assert!(
-        d.pos.line >= 1 + line_offset && d.pos.line <= lines + line_offset && d.pos.column >= 1,
+        d.pos.line > line_offset && d.pos.line <= lines + line_offset && d.pos.column >= 1,
         "position {:?} outside the text ({lines} lines): {}",
         d.pos,
         d.message
