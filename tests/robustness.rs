@@ -114,7 +114,7 @@ fn hostile_yaml_files_get_a_clear_error_quickly() {
     let front = &front[..front.find("# Så går").unwrap()];
     // Aliases defined inside one value of a field whose type buffers what it is given
     // (the allow-list's number), so serde must expand them to see the type.
-    let mut bomb_items = vec![format!("&a0 [{}]", vec!["lol"; 10].join(", "))];
+    let mut bomb_items = vec![format!("&a0 [{}]", ["lol"; 10].join(", "))];
     for i in 1..40 {
         bomb_items.push(format!(
             "&a{i} [{}]",
