@@ -39,6 +39,47 @@ impl Pos {
     }
 }
 
+/// Positions of many byte offsets in one text. Asked in increasing order (as scanners
+/// report what they find) it walks the text once in total, where calling
+/// [`Pos::of_offset`] for each would walk it again from the start every time.
+pub struct PosCursor<'a> {
+    text: &'a str,
+    offset: usize,
+    pos: Pos,
+}
+
+impl<'a> PosCursor<'a> {
+    pub fn new(text: &'a str) -> PosCursor<'a> {
+        PosCursor {
+            text,
+            offset: 0,
+            pos: Pos::new(1, 1),
+        }
+    }
+
+    /// The same as `Pos::of_offset(text, offset)`.
+    pub fn at(&mut self, offset: usize) -> Pos {
+        let mut off = offset.min(self.text.len());
+        while !self.text.is_char_boundary(off) {
+            off -= 1;
+        }
+        if off < self.offset {
+            self.offset = 0;
+            self.pos = Pos::new(1, 1);
+        }
+        for c in self.text[self.offset..off].chars() {
+            if c == '\n' {
+                self.pos.line += 1;
+                self.pos.column = 1;
+            } else {
+                self.pos.column += 1;
+            }
+        }
+        self.offset = off;
+        self.pos
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
@@ -190,5 +231,15 @@ mod tests {
         // 'x' sits after three two-byte letters, a colon and a space.
         let x = text.find('x').unwrap();
         assert_eq!(Pos::of_offset(text, x), Pos::new(2, 6));
+    }
+
+    #[test]
+    fn cursor_agrees_with_of_offset() {
+        let text = "ab\nåäö: x\n\nslut";
+        let mut c = PosCursor::new(text);
+        let offsets = [0, 1, 3, 4, 5, 9, 12, 13, 2, 0, 100, 7];
+        for off in offsets {
+            assert_eq!(c.at(off), Pos::of_offset(text, off), "offset {off}");
+        }
     }
 }

@@ -17,6 +17,10 @@ pub struct Rendered {
     pub links: Vec<Link>,
     /// Plain text of the first paragraph-ish content, for excerpts.
     pub headings: Vec<(u8, String)>,
+    /// Byte offset where lists, quotes and HTML tags nest deeper than
+    /// [`sanitize::MAX_NESTING`](crate::sanitize::MAX_NESTING), if they do; such HTML must
+    /// not be sanitised (it would take quadratic time) and is an error.
+    pub too_deep: Option<usize>,
 }
 
 pub fn options() -> Options {
@@ -32,9 +36,34 @@ pub fn render(md: &str) -> Rendered {
     let mut links = Vec::new();
     let mut headings = Vec::new();
     let mut in_heading: Option<(u8, String)> = None;
+    let limit = crate::sanitize::MAX_NESTING;
+    // Markdown's own nesting, and the nesting of tags in raw HTML on top of it.
+    let mut depth = 0usize;
+    let mut raw = crate::sanitize::Nesting::default();
+    let mut too_deep = None;
     let events: Vec<Event> = Parser::new_ext(md, options())
         .into_offset_iter()
         .map(|(ev, range)| {
+            match &ev {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            if too_deep.is_none() {
+                if let Event::Html(h) | Event::InlineHtml(h) = &ev {
+                    if let Some(at) = raw.feed(h, limit.saturating_sub(depth)) {
+                        // The event's text is usually the source itself.
+                        let src = md.get(range.start + at..).unwrap_or("");
+                        too_deep = Some(if src.starts_with('<') {
+                            range.start + at
+                        } else {
+                            range.start
+                        });
+                    }
+                } else if depth + raw.depth > limit {
+                    too_deep = Some(range.start);
+                }
+            }
             match &ev {
                 Event::Start(Tag::Link { dest_url, .. })
                 | Event::Start(Tag::Image { dest_url, .. }) => {
@@ -74,6 +103,7 @@ pub fn render(md: &str) -> Rendered {
         html: out,
         links,
         headings,
+        too_deep,
     }
 }
 
@@ -172,5 +202,19 @@ mod tests {
         assert_eq!(r.links.len(), 2);
         assert_eq!(&md[r.links[0].offset..r.links[0].offset + 4], "@/mo");
         assert_eq!(r.headings, vec![(2, "Rubrik".to_string())]);
+        assert_eq!(r.too_deep, None);
+    }
+
+    #[test]
+    fn deep_nesting_is_found_where_it_passes_the_limit() {
+        let limit = crate::sanitize::MAX_NESTING;
+        let md = "> ".repeat(limit + 50) + "x\n";
+        let at = render(&md).too_deep.expect("too deep");
+        assert_eq!(md[..at].matches('>').count(), limit, "{at}");
+        let md = format!("Text\n\n{}x", "<span>".repeat(limit + 10));
+        let at = render(&md).too_deep.expect("too deep");
+        assert_eq!(&md[at..at + 6], "<span>");
+        assert!(render(&"- ".repeat(20)).too_deep.is_none());
+        assert!(render(&"<div>\n".repeat(20)).too_deep.is_none());
     }
 }

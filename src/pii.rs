@@ -12,8 +12,9 @@
 //! samordningsnummer) and whose last digit is the Luhn check digit of the ten-digit form.
 //! Hyphen-like dashes (`‐ ‑ ‒ – — −`, as word processors insert them) count as `-`.
 
-use crate::diagnostics::{Diagnostic, Pos};
+use crate::diagnostics::{Diagnostic, PosCursor};
 use serde::{Deserialize, Deserializer};
+use std::collections::HashMap;
 
 /// Where the allow-list lives, relative to the site root.
 pub const ALLOW_LIST_PATH: &str = "data/tillatna-personnummer.yaml";
@@ -315,13 +316,46 @@ fn string_or_integer<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error
 }
 
 impl AllowList {
-    /// Whether the number `n` found in the file `path` is allowed there.
-    fn allows(&self, path: &str, n: &Number) -> bool {
+    /// The numbers allowed in the file `path`, indexed so that a file with many numbers
+    /// and a long list are still checked in linear time.
+    fn index_for(&self, path: &str) -> NumberSet {
         let path = normalize_path(path);
         let in_list_itself = path == ALLOW_LIST_PATH;
-        self.allow.iter().any(|e| {
-            (in_list_itself || normalize_path(&e.file) == path)
-                && parse_exact(&e.number).is_some_and(|m| m.same_as(n))
+        let mut set = NumberSet::default();
+        for e in &self.allow {
+            if (in_list_itself || normalize_path(&e.file) == path)
+                && let Some(n) = parse_exact(&e.number)
+            {
+                set.insert(n);
+            }
+        }
+        set
+    }
+}
+
+/// A set of numbers that answers [`Number::same_as`] by lookup.
+#[derive(Default)]
+struct NumberSet {
+    by_core: HashMap<[u8; 10], Vec<Option<u8>>>,
+}
+
+impl NumberSet {
+    fn insert(&mut self, n: Number) {
+        let centuries = self.by_core.entry(n.core).or_default();
+        if !centuries.contains(&n.century) {
+            centuries.push(n.century);
+        }
+    }
+
+    fn contains(&self, n: &Number) -> bool {
+        self.by_core.get(&n.core).is_some_and(|cs| {
+            cs.iter().any(|&century| {
+                n.same_as(&Number {
+                    century,
+                    core: n.core,
+                    kind: n.kind,
+                })
+            })
         })
     }
 }
@@ -334,13 +368,15 @@ const SCAN_HINT: &str = "ta bort numret; är det ett testnummer från Skatteverk
 /// number only. Numbers listed in the allow-list are allowed in the allow-list file
 /// itself.
 pub fn scan(path: &str, text: &str, allow: &AllowList) -> Vec<Diagnostic> {
+    let allowed = allow.index_for(path);
+    let mut cursor = PosCursor::new(text);
     hits(text)
         .into_iter()
-        .filter(|h| !allow.allows(path, &h.number))
+        .filter(|h| !allowed.contains(&h.number))
         .map(|h| {
             Diagnostic::error(
                 path,
-                Pos::of_offset(text, h.found.start),
+                cursor.at(h.found.start),
                 format!(
                     "{} {} får inte publiceras",
                     h.found.kind.name(),
@@ -373,22 +409,26 @@ pub fn validate_allow_list(
             .get(from..)
             .and_then(|rest| rest.find(needle))
             .map(|i| i + from)
-            .or_else(|| list_text.find(needle))
     };
+    // Entries are written in order, so each search and position continues from the last.
+    let mut entry_cursor = PosCursor::new(&list_text);
+    let mut file_cursor = PosCursor::new(&list_text);
+    // The numbers in each named file, found once however many entries name it.
+    let mut numbers_in: HashMap<String, Option<NumberSet>> = HashMap::new();
 
     let mut out = Vec::new();
     let mut cursor = 0;
-    let mut seen: Vec<(Number, String)> = Vec::new();
+    let mut seen: HashMap<String, NumberSet> = HashMap::new();
     for entry in &list.allow {
         let number_text = entry.number.trim();
         let number_at = locate(number_text, cursor);
         if let Some(at) = number_at {
             cursor = at + number_text.len();
         }
-        let entry_pos = Pos::of_offset(&list_text, number_at.unwrap_or(0));
+        let entry_pos = entry_cursor.at(number_at.unwrap_or(0));
         let file = normalize_path(&entry.file);
         let file_pos = locate(entry.file.trim(), number_at.unwrap_or(cursor))
-            .map(|at| Pos::of_offset(&list_text, at))
+            .map(|at| file_cursor.at(at))
             .unwrap_or(entry_pos);
 
         let number = parse_exact(number_text);
@@ -445,7 +485,16 @@ pub fn validate_allow_list(
             continue;
         }
 
-        match files_text(&file) {
+        let numbers = numbers_in.entry(file.clone()).or_insert_with(|| {
+            files_text(&file).map(|text| {
+                let mut set = NumberSet::default();
+                for h in hits(&text) {
+                    set.insert(h.number);
+                }
+                set
+            })
+        });
+        match numbers {
             None => out.push(
                 Diagnostic::error(
                     list_path,
@@ -457,8 +506,8 @@ pub fn validate_allow_list(
                      eller ta bort posten",
                 ),
             ),
-            Some(text) => {
-                if !hits(&text).iter().any(|h| h.number.same_as(&number)) {
+            Some(numbers) => {
+                if !numbers.contains(&number) {
                     out.push(
                         Diagnostic::error(
                             list_path,
@@ -471,7 +520,8 @@ pub fn validate_allow_list(
             }
         }
 
-        if seen.iter().any(|(n, f)| *f == file && n.same_as(&number)) {
+        let seen_in_file = seen.entry(file.clone()).or_default();
+        if seen_in_file.contains(&number) {
             out.push(
                 Diagnostic::warning(
                     list_path,
@@ -481,7 +531,7 @@ pub fn validate_allow_list(
                 .with_hint("ta bort den ena posten"),
             );
         } else {
-            seen.push((number, file));
+            seen_in_file.insert(number);
         }
     }
     out
@@ -490,6 +540,7 @@ pub fn validate_allow_list(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostics::Pos;
 
     // Numbers used below, check digits verified by hand (weights 2,1,2,1,2,1,2,1,2 on the
     // first nine digits of the ten-digit form, digit sums of the products):

@@ -2,7 +2,7 @@
 //! in parallel with rayon and a stable output order. Broken internal links in Markdown
 //! are found here, where every page of the site is known.
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos, PosCursor};
 use crate::model::resolve::{ordered_steps, stockholm};
 use crate::model::values::{Anchor, LeadUnit};
 use crate::model::{MunicipalityEntry, Routine, Service, Site};
@@ -294,8 +294,23 @@ fn routine_html(
     let out = markdown::render(&r.body);
     let text = files.get(&r.path).map(String::as_str).unwrap_or("");
     let mut diags = Vec::new();
+    let mut cursor = PosCursor::new(text);
+    if let Some(at) = out.too_deep {
+        diags.push(
+            Diagnostic::error(
+                &r.path,
+                cursor.at(r.body_offset + at),
+                format!(
+                    "texten är för djupt nästlad (mer än {} nivåer av listor, citat eller HTML-taggar)",
+                    crate::sanitize::MAX_NESTING
+                ),
+            )
+            .with_hint("platta till strukturen och stäng de HTML-taggar som öppnas"),
+        );
+        return (String::new(), diags);
+    }
     for link in &out.links {
-        let pos = Pos::of_offset(text, r.body_offset + link.offset);
+        let pos = cursor.at(r.body_offset + link.offset);
         if let Some((msg, hint)) = crate::sanitize::url_problem(&link.url) {
             diags.push(Diagnostic::error(&r.path, pos, msg).with_hint(hint));
             continue;

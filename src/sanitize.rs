@@ -94,11 +94,82 @@ static BUILDER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b
 });
 
+/// How deeply elements may nest in a routine. Real pages need a handful of levels; the
+/// HTML parser behind the sanitiser slows down with the square of the depth, so a text
+/// of thousands of nested lists, quotes or tags would never finish.
+pub const MAX_NESTING: usize = 100;
+
+/// Elements that never pile up: void elements, and elements a browser closes by itself
+/// when the next one starts (`<p>`, `<li>`, table cells, …).
+const NOT_NESTING: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "keygen", "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot",
+    "option", "optgroup", "rb", "rt", "rp", "rtc", "caption", "colgroup",
+];
+
+/// Counts how deeply HTML elements nest, fed piece by piece. It errs on the high side
+/// (it does not know every rule by which a browser closes elements), never low.
+#[derive(Debug, Default, Clone)]
+pub struct Nesting {
+    /// Elements open now.
+    pub depth: usize,
+}
+
+impl Nesting {
+    /// Feeds a piece of HTML; returns the byte offset in `html` of the first start tag
+    /// that takes the depth past `limit`. Linear in the length of `html`.
+    pub fn feed(&mut self, html: &str, limit: usize) -> Option<usize> {
+        let b = html.as_bytes();
+        let mut i = 0;
+        while let Some(k) = html[i..].find('<') {
+            let at = i + k;
+            i = at + 1;
+            let rest = &b[at + 1..];
+            if rest.first() == Some(&b'/') {
+                if rest.get(1).is_some_and(u8::is_ascii_alphabetic) {
+                    self.depth = self.depth.saturating_sub(1);
+                }
+                continue;
+            }
+            if !rest.first().is_some_and(u8::is_ascii_alphabetic) {
+                continue;
+            }
+            let name_len = rest
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+                .count();
+            let name = html[at + 1..at + 1 + name_len].to_ascii_lowercase();
+            // Self-closing (`<x/>`): the first `>` before any further `<` follows a `/`.
+            let tail = &rest[name_len..];
+            let end = tail.iter().position(|c| *c == b'>' || *c == b'<');
+            let self_closing = end.is_some_and(|e| tail[e] == b'>' && e > 0 && tail[e - 1] == b'/');
+            if self_closing || NOT_NESTING.contains(&name.as_str()) {
+                continue;
+            }
+            self.depth += 1;
+            if self.depth > limit {
+                return Some(at);
+            }
+        }
+        None
+    }
+}
+
 /// Sanitises HTML rendered from Markdown: keeps the tags, attributes and classes Markdown
 /// produces (heading ids, footnotes, tables without inline styles, `http`, `https`,
 /// `mailto`, `tel` and relative links such as `@/molndal/inloggning/` and `#anchor`),
 /// adds `rel="noopener noreferrer"` to links, and removes everything else.
+///
+/// HTML nested deeper than [`MAX_NESTING`] (with some margin) is not parsed at all but
+/// returned as escaped text, so no input can make cleaning take quadratic time. The
+/// loader reports such Markdown as an error before it gets here.
 pub fn clean_html(html: &str) -> String {
+    if Nesting::default().feed(html, 2 * MAX_NESTING).is_some() {
+        return html
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+    }
     BUILDER.clean(html).to_string()
 }
 
@@ -367,6 +438,34 @@ mod tests {
             "<div class=\"evil footnote-definition\" id=\"1\">a</div>",
             "<div class=\"footnote-definition\" id=\"1\">a</div>",
         );
+    }
+
+    #[test]
+    fn nesting_is_counted_on_the_high_side() {
+        let depth = |html: &str| {
+            let mut n = Nesting::default();
+            n.feed(html, usize::MAX);
+            n.depth
+        };
+        assert_eq!(depth("<div><span>a</span>"), 1);
+        assert_eq!(depth("<p>a<p>b<br><img src=x><hr/><li>"), 0);
+        assert_eq!(depth("<DIV><x-y/><b>"), 2);
+        assert_eq!(depth("a < b, <!-- <div> --> </ > <3"), 1);
+        assert_eq!(depth("</div></div>"), 0);
+        let mut n = Nesting::default();
+        assert_eq!(n.feed("<div><div>", 3), None);
+        assert_eq!(n.feed("<b><i>", 3), Some(3));
+    }
+
+    #[test]
+    fn too_deep_html_is_escaped_not_parsed() {
+        let deep = "<div>".repeat(100_000) + "<script>alert(1)</script>";
+        let start = std::time::Instant::now();
+        let out = clean_html(&deep);
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+        assert!(!out.contains('<'), "{}", &out[..100]);
+        let nested = "<div>".repeat(MAX_NESTING) + "a" + &"</div>".repeat(MAX_NESTING);
+        assert_clean(&nested, &nested);
     }
 
     #[test]

@@ -18,7 +18,58 @@ pub fn parse<T: DeserializeOwned>(
                 .with_hint("fyll i de obligatoriska fälten; se docs/schema.md"),
         );
     }
+    if let Some(pos) = too_deep(text) {
+        return Err(Diagnostic::error(
+            path,
+            Pos::new(pos.line + line_offset, pos.column),
+            format!("för djupt nästlad YAML (mer än {MAX_DEPTH} nivåer)"),
+        )
+        .with_hint("platta till strukturen; datafilerna behöver bara några nivåer"));
+    }
     serde_yaml::from_str::<T>(text).map_err(|e| to_diagnostic(path, text, &e, line_offset))
+}
+
+/// How deeply mappings and sequences may nest. The data needs a handful of levels;
+/// serde_yaml's parser takes time quadratic in the depth of `[[[[…` before its own
+/// recursion limit is checked, so a file of nothing but brackets would never finish.
+pub const MAX_DEPTH: usize = 64;
+
+/// Where nesting first goes past [`MAX_DEPTH`], found by walking the parse events
+/// (yaml-rust2, which neither builds values nor expands aliases) and stopping there.
+/// If yaml-rust2 cannot parse the text, unclosed `[` and `{` are counted instead, on
+/// the high side: serde_yaml then reports the syntax error itself.
+fn too_deep(text: &str) -> Option<Pos> {
+    use yaml_rust2::parser::{Event, Parser};
+    let mut parser = Parser::new_from_str(text);
+    let mut depth = 0usize;
+    loop {
+        match parser.next_token() {
+            Ok((Event::MappingStart(..) | Event::SequenceStart(..), mark)) => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(Pos::new(mark.line(), mark.col() + 1));
+                }
+            }
+            Ok((Event::MappingEnd | Event::SequenceEnd, _)) => depth = depth.saturating_sub(1),
+            Ok((Event::StreamEnd, _)) => return None,
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    let mut depth = 0usize;
+    for (i, c) in text.char_indices() {
+        match c {
+            '[' | '{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(Pos::of_offset(text, i));
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn to_diagnostic(path: &str, text: &str, e: &serde_yaml::Error, line_offset: usize) -> Diagnostic {
@@ -210,6 +261,32 @@ mod tests {
         let d = parse::<T>("x.yaml", "name: a\nitems: 5\n", 3).unwrap_err();
         assert!(d.message.starts_with("items: fel typ"), "{}", d.message);
         assert_eq!(d.pos.line, 5);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_quickly() {
+        let start = std::time::Instant::now();
+        for text in [
+            "name: ".to_string() + &"[".repeat(200_000),
+            "name: ".to_string() + &"{a: ".repeat(200_000),
+            "items:\n".to_string() + &"- ".repeat(500_000) + "x\n",
+            // Broken YAML (a tab where yaml-rust2 wants none) still gets counted.
+            "name: a\n\tb: ".to_string() + &"[".repeat(200_000),
+        ] {
+            let d = parse::<T>("x.yaml", &text, 2).unwrap_err();
+            assert!(
+                d.message.starts_with("för djupt nästlad YAML"),
+                "{}",
+                d.message
+            );
+            assert!(d.pos.line >= 3, "{:?}", d.pos);
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(10));
+        // The top-level mapping is one level.
+        let n = MAX_DEPTH - 1;
+        let ok = "name: ".to_string() + &"[".repeat(n) + &"]".repeat(n);
+        let d = parse::<T>("x.yaml", &ok, 0).unwrap_err();
+        assert!(d.message.contains("fel typ"), "{}", d.message);
     }
 
     #[test]
