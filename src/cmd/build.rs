@@ -7,7 +7,7 @@ pub fn run(args: &BuildArgs) -> i32 {
     let now = match pipeline::parse_now(args.common.now.as_deref()) {
         Ok(n) => n,
         Err(e) => {
-            eprintln!("fel: {e}");
+            crate::say!("fel: {e}");
             return 2;
         }
     };
@@ -37,7 +37,7 @@ pub fn run(args: &BuildArgs) -> i32 {
             .map(|(n, d)| format!("{n} {} ms", d.as_millis()))
             .collect();
         stages.push(format!("skriva {} ms", t.elapsed().as_millis()));
-        eprintln!(
+        crate::say!(
             "Klart: {} sidor ({} filer) i {} på {} ms ({}). {} varningar.",
             built.pages,
             built.files.len(),

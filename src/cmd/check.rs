@@ -6,7 +6,7 @@ pub fn run(args: &CheckArgs) -> i32 {
     let now = match pipeline::parse_now(args.common.now.as_deref()) {
         Ok(n) => n,
         Err(e) => {
-            eprintln!("fel: {e}");
+            crate::say!("fel: {e}");
             return 2;
         }
     };
@@ -20,7 +20,7 @@ pub fn run(args: &CheckArgs) -> i32 {
         Ok(b) => {
             super::report(&b.diags);
             if !args.common.quiet {
-                eprintln!(
+                crate::say!(
                     "Inga fel. {} sidor kontrollerade, {} varningar.",
                     b.pages,
                     b.diags.warning_count()

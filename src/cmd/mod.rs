@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod say;
 pub mod schema;
 
 use crate::diagnostics::Diagnostics;
@@ -10,7 +11,7 @@ use crate::pipeline::Failure;
 /// Prints diagnostics to stderr, sorted, followed by a count.
 pub fn report(diags: &Diagnostics) {
     for d in diags.sorted() {
-        eprintln!("{d}");
+        crate::say!("{d}");
     }
 }
 
@@ -19,7 +20,7 @@ pub fn fail(f: Failure) -> i32 {
     match f {
         Failure::Content(d) => {
             report(&d);
-            eprintln!(
+            crate::say!(
                 "\n{} fel, {} varningar. Inget skrevs; den tidigare portalen är orörd.",
                 d.error_count(),
                 d.warning_count()
@@ -27,7 +28,7 @@ pub fn fail(f: Failure) -> i32 {
             1
         }
         Failure::Io(e) => {
-            eprintln!("fel: {e}");
+            crate::say!("fel: {e}");
             2
         }
     }

@@ -7,7 +7,7 @@ pub fn run(args: &SchemaArgs) -> i32 {
             0
         }
         None => {
-            eprintln!(
+            crate::say!(
                 "fel: okänd filtyp {:?}; välj en av: {}",
                 args.kind,
                 crate::schema::KINDS.join(", ")

@@ -23,6 +23,9 @@ pub const UNSUPPORTED_SOFTWARE: [&str; 6] = [
 struct Ctx<'a> {
     files: &'a BTreeMap<String, String>,
     diags: &'a mut Diagnostics,
+    /// The system registry could not be read (already reported): references to systems
+    /// are not reported again, one error per reference.
+    systems_unknown: bool,
 }
 
 impl Ctx<'_> {
@@ -52,7 +55,7 @@ impl Ctx<'_> {
         what: &str,
         list: &str,
     ) {
-        if known.contains(value.as_str()) {
+        if known.contains(value.as_str()) || (self.systems_unknown && what == "system") {
             return;
         }
         let best = known
@@ -110,6 +113,7 @@ pub fn resolve(loaded: Loaded, now: jiff::Timestamp, diags: &mut Diagnostics) ->
     let mut cx = Ctx {
         files: &files,
         diags,
+        systems_unknown: systems.is_none(),
     };
     let systems = systems.map(|s| s.systems).unwrap_or_default();
     let system_ids = cx.unique(SYSTEMS_FILE, "systems", systems.iter().map(|s| &s.id));
