@@ -8,6 +8,8 @@ use pulldown_cmark::{Event, Options, Parser, Tag, html};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
     pub url: String,
+    /// Found in raw HTML (which the sanitiser cleans) rather than Markdown link syntax.
+    pub raw_html: bool,
     /// Byte offset in the Markdown text.
     pub offset: usize,
 }
@@ -65,6 +67,15 @@ pub fn render(md: &str) -> Rendered {
                 }
             }
             match &ev {
+                Event::Html(h) | Event::InlineHtml(h) => {
+                    // Addresses in raw HTML are checked like Markdown links, so a
+                    // `javascript:` link is an error at its position, not silently dropped.
+                    links.extend(html_urls(h).into_iter().map(|(i, url)| Link {
+                        url,
+                        offset: range.start + i,
+                        raw_html: true,
+                    }));
+                }
                 Event::Start(Tag::Link { dest_url, .. })
                 | Event::Start(Tag::Image { dest_url, .. }) => {
                     // Point at the URL itself when it can be found inside the link's source.
@@ -76,6 +87,7 @@ pub fn render(md: &str) -> Rendered {
                     links.push(Link {
                         url: dest_url.to_string(),
                         offset: off,
+                        raw_html: false,
                     });
                 }
                 Event::Start(Tag::Heading { level, .. }) => {
@@ -105,6 +117,44 @@ pub fn render(md: &str) -> Rendered {
         headings,
         too_deep,
     }
+}
+
+/// `(offset, value)` of every `href`, `src`, `action` and `formaction` attribute in a
+/// piece of raw HTML.
+fn html_urls(html: &str) -> Vec<(usize, String)> {
+    let lower = html.to_ascii_lowercase();
+    let mut out = Vec::new();
+    for name in ["href", "src", "action", "formaction"] {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(name).map(|i| i + from) {
+            from = i + name.len();
+            let before_ok = i == 0
+                || !lower.as_bytes()[i - 1].is_ascii_alphanumeric()
+                    && lower.as_bytes()[i - 1] != b'-';
+            let rest = lower[from..].trim_start();
+            if !before_ok || !rest.starts_with('=') {
+                continue;
+            }
+            let v_start = from + (lower[from..].len() - rest.len()) + 1;
+            let v = html[v_start..].trim_start();
+            let v_off = v_start + (html[v_start..].len() - v.len());
+            let (value, skip) = match v.chars().next() {
+                Some(q @ ('"' | '\'')) => {
+                    let end = v[1..].find(q).map(|e| e + 1).unwrap_or(v.len());
+                    (&v[1..end], 1)
+                }
+                _ => (
+                    v.split(|c: char| c.is_whitespace() || c == '>')
+                        .next()
+                        .unwrap_or(""),
+                    0,
+                ),
+            };
+            out.push((v_off + skip, value.to_string()));
+        }
+    }
+    out.sort();
+    out
 }
 
 /// Gives every heading without an explicit `{#id}` an id from its text ("Så går det
@@ -188,6 +238,18 @@ fn shift_heading(ev: Event<'_>) -> Event<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_in_raw_html_are_collected() {
+        let md = "Text <a href=\"javascript:alert(1)\">x</a>\n\n<img src=x onerror=y>\n";
+        let r = render(md);
+        let urls: Vec<&str> = r.links.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(urls, vec!["javascript:alert(1)", "x"]);
+        assert_eq!(
+            &md[r.links[0].offset..r.links[0].offset + 11],
+            "javascript:"
+        );
+    }
 
     #[test]
     fn renders_tables_and_collects_links() {

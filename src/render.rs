@@ -315,6 +315,10 @@ fn routine_html(
             diags.push(Diagnostic::error(&r.path, pos, msg).with_hint(hint));
             continue;
         }
+        if link.raw_html {
+            // Other addresses in raw HTML are left to the sanitiser.
+            continue;
+        }
         let url = link.url.as_str();
         if let Some(target) = url.strip_prefix("@/") {
             let (path, _) = normalize(target);
