@@ -21,5 +21,6 @@ pub mod render;
 pub mod sanitize;
 pub mod schedule;
 pub mod schema;
+pub mod serve;
 pub mod theme;
 pub mod urls;

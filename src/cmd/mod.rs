@@ -2,7 +2,10 @@
 
 pub mod build;
 pub mod check;
+pub mod init;
+pub mod new;
 pub mod schema;
+pub mod serve;
 
 use crate::diagnostics::Diagnostics;
 use crate::pipeline::Failure;
