@@ -21,7 +21,10 @@ fn opts(s: &TestSite) -> Options {
 fn rebuild(s: &TestSite, cache: &mut RenderCache) -> RenderStats {
     let cached = pipeline::build_cached(&opts(s), cache).expect("cached build");
     let fresh = pipeline::build(&opts(s)).expect("fresh build");
-    assert_eq!(cached.files, fresh.files, "a cached build equals a fresh one");
+    assert_eq!(
+        cached.files, fresh.files,
+        "a cached build equals a fresh one"
+    );
     cache.stats
 }
 
@@ -39,26 +42,39 @@ fn cached_rebuilds_equal_fresh_builds_and_redo_only_what_changed() {
     assert!(!same.templates_compiled);
 
     // A routine body: that routine's Markdown and its page only.
-    s.replace("content/testby/behorighet.md", "# Så går det till", "# Så här");
+    s.replace(
+        "content/testby/behorighet.md",
+        "# Så går det till",
+        "# Så här",
+    );
     let r = rebuild(&s, &mut cache);
     assert_eq!((r.pages_rendered, r.markdown_rendered), (1, 1), "{r:?}");
 
     // A routine title: also the pages that list it (municipality, system page).
-    s.replace("content/testby/behorighet.md", "title: Beställa behörighet", "title: Beställa konto");
+    s.replace(
+        "content/testby/behorighet.md",
+        "title: Beställa behörighet",
+        "title: Beställa konto",
+    );
     let r = rebuild(&s, &mut cache);
     assert!(r.pages_rendered > 1 && r.pages_rendered < pages, "{r:?}");
 
     // A template: every page, no Markdown.
     s.write(
         "themes/default/templates/base.html",
-        include_str!("../themes/default/templates/base.html").replace("<body ", "<body data-x=\"1\" "),
+        include_str!("../themes/default/templates/base.html")
+            .replace("<body ", "<body data-x=\"1\" "),
     );
     let r = rebuild(&s, &mut cache);
     assert!(r.templates_compiled);
     assert_eq!((r.pages_rendered, r.markdown_rendered), (pages, 0), "{r:?}");
 
     // Municipality data: its pages, not the accessibility statement or the 404 page.
-    s.replace("data/kommuner/testby.yaml", "summary: En påhittad kommun för tester.", "summary: Ny sammanfattning.");
+    s.replace(
+        "data/kommuner/testby.yaml",
+        "summary: En påhittad kommun för tester.",
+        "summary: Ny sammanfattning.",
+    );
     let r = rebuild(&s, &mut cache);
     assert!(r.pages_rendered >= 1 && r.pages_rendered < pages, "{r:?}");
     assert_eq!(r.markdown_rendered, 0);
@@ -73,8 +89,16 @@ fn cached_rebuilds_equal_fresh_builds_and_redo_only_what_changed() {
     assert_eq!(r.markdown_rendered, 2, "{r:?}");
 
     // A broken build keeps the cache usable.
-    s.replace("content/testby/ny.md", "@/testby/behorighet/", "@/testby/finns-inte/");
+    s.replace(
+        "content/testby/ny.md",
+        "@/testby/behorighet/",
+        "@/testby/finns-inte/",
+    );
     assert!(pipeline::build_cached(&opts(&s), &mut cache).is_err());
-    s.replace("content/testby/ny.md", "@/testby/finns-inte/", "@/testby/behorighet/");
+    s.replace(
+        "content/testby/ny.md",
+        "@/testby/finns-inte/",
+        "@/testby/behorighet/",
+    );
     rebuild(&s, &mut cache);
 }

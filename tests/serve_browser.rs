@@ -46,12 +46,22 @@ async fn the_tab_reloads_itself_after_an_edit_and_shows_errors_in_an_overlay() {
         .await
         .unwrap();
     // Wait until the page is listening, then mark this page load.
-    until(&c, "document.querySelector('script[src$=\"reload.js\"]') !== null", "script", &srv).await;
+    until(
+        &c,
+        "document.querySelector('script[src$=\"reload.js\"]') !== null",
+        "script",
+        &srv,
+    )
+    .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     eval(&c, "(window.__sammaSida = true)").await;
 
     // An edit: the tab reloads by itself (the mark is gone) and shows the new text.
-    s.replace("content/testby/behorighet.md", "# Så går det till", "# Så går det till nu");
+    s.replace(
+        "content/testby/behorighet.md",
+        "# Så går det till",
+        "# Så går det till nu",
+    );
     until(
         &c,
         "window.__sammaSida === undefined && document.body.textContent.includes('Så går det till nu')",
@@ -65,8 +75,17 @@ async fn the_tab_reloads_itself_after_an_edit_and_shows_errors_in_an_overlay() {
     // A broken file: the overlay appears in the same page (no reload), with the CLI's
     // message as text.
     s.replace("data/kommuner/testby.yaml", "name: Testby", "name: [Testby");
-    until(&c, "document.getElementById('lovportal-fel') !== null", "overlay", &srv).await;
-    assert_eq!(eval(&c, "window.__sammaSida === true").await, Value::Bool(true));
+    until(
+        &c,
+        "document.getElementById('lovportal-fel') !== null",
+        "overlay",
+        &srv,
+    )
+    .await;
+    assert_eq!(
+        eval(&c, "window.__sammaSida === true").await,
+        Value::Bool(true)
+    );
     let text = eval(&c, "document.getElementById('lovportal-fel').textContent").await;
     let text = text.as_str().unwrap_or_default().to_string();
     assert!(
@@ -74,7 +93,10 @@ async fn the_tab_reloads_itself_after_an_edit_and_shows_errors_in_an_overlay() {
         "{text}"
     );
     assert!(text.contains("tips: kontrollera värdet"), "{text}");
-    assert!(text.contains("\"07.00-16.30\""), "escaped once, shown as text: {text}");
+    assert!(
+        text.contains("\"07.00-16.30\""),
+        "escaped once, shown as text: {text}"
+    );
     // The overlay is drawn, on top of the page.
     let shown = eval(
         &c,
