@@ -10,6 +10,7 @@ pub mod cli;
 pub mod cmd;
 pub mod diagnostics;
 pub mod export;
+pub mod links;
 pub mod loader;
 pub mod markdown;
 pub mod model;
