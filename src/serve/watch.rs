@@ -21,6 +21,9 @@ use std::time::{Duration, Instant};
 
 /// Quiet time after the last event before a rebuild starts.
 pub const DEBOUNCE: Duration = Duration::from_millis(120);
+/// A rebuild starts at the latest this long after the first event, even if events keep
+/// coming (a program writing files all the time).
+pub const MAX_DELAY: Duration = Duration::from_secs(1);
 /// The folders under the root that are watched.
 pub const WATCHED: [&str; 3] = ["content", "data", "themes"];
 
@@ -224,7 +227,16 @@ impl Watch {
                 .into_iter()
                 .partition(|p| self.root.join(p).is_file());
             why.extend(gone);
-            rebuilder.rebuild(shared, &why);
+            let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                rebuilder.rebuild(shared, &why);
+            }));
+            if built.is_err() {
+                // A bug, not the editor's fault: start afresh on the next change.
+                rebuilder.cache = RenderCache::default();
+                eprintln!(
+                    "fel: internt fel i lovportal under ombyggnaden; spara igen för att försöka på nytt"
+                );
+            }
         }
     }
 }
@@ -234,10 +246,16 @@ impl Watch {
 /// channel is closed.
 fn next_change(rx: &Receiver<notify::Result<notify::Event>>, root: &Path) -> Option<Vec<String>> {
     let mut changed: BTreeSet<String> = BTreeSet::new();
+    let mut first = Instant::now();
     loop {
         let event = if changed.is_empty() {
-            rx.recv().ok()?
+            let e = rx.recv().ok()?;
+            first = Instant::now();
+            e
         } else {
+            if first.elapsed() >= MAX_DELAY {
+                return Some(changed.into_iter().collect());
+            }
             match rx.recv_timeout(DEBOUNCE) {
                 Ok(e) => e,
                 Err(RecvTimeoutError::Timeout) => return Some(changed.into_iter().collect()),
