@@ -105,12 +105,12 @@ pub struct NewArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum NewKind {
-    /// data/kommuner/<slug>.yaml, with a comment on every field.
+    /// Write data/kommuner/SLUG.yaml, with a comment on every field.
     Kommun {
         /// The municipality's id and address, e.g. molndal.
         slug: String,
     },
-    /// content/<kommun>/<slug>.md, with its front matter.
+    /// Write content/KOMMUN/SLUG.md, with its front matter.
     Rutin {
         /// The municipality the routine belongs to.
         kommun: String,

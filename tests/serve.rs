@@ -133,11 +133,7 @@ fn an_edit_is_served_within_two_seconds_and_a_broken_file_shows_an_overlay_until
 
     // Saving the same broken file again does not print the error again.
     s.replace(KOMMUN, "name: [Testby", "name: [Testby");
-    let deadline = std::time::Instant::now() + Duration::from_secs(3);
-    while !server.log().contains("Samma fel som ovan") {
-        assert!(std::time::Instant::now() < deadline, "{}", server.log());
-        std::thread::sleep(Duration::from_millis(25));
-    }
+    server.wait_log("second failure", |l| l.contains("Samma fel som ovan"));
     assert_eq!(server.log().matches(message).count(), 1, "{}", server.log());
 
     // 4. Fix it: the overlay is gone and the page is back.
@@ -174,21 +170,21 @@ fn a_template_edit_rerenders_pages_without_reparsing_markdown_and_a_routine_edit
         base.replace("<body class=", "<body data-test=\"ny-mall\" class="),
     );
     server.wait_for("/", Duration::from_secs(2), |r| r.body.contains("ny-mall"));
-    let log = server.log();
-    let lines: Vec<&str> = log.lines().filter(|l| l.contains("Ombyggt")).collect();
-    assert!(
-        lines
-            .iter()
-            .any(|l| l.contains("content/testby/behorighet.md")
-                && l.contains(": 1 av 11 sidor och 1 av 1 rutiner omritade")),
-        "a routine edit re-renders the routine's page only:\n{log}"
-    );
-    assert!(
-        // The watcher may see the new themes/ folder or the file in it first.
-        lines.iter().any(|l| l.contains("efter ändring i themes")
-            && l.contains(": 11 av 11 sidor och 0 av 1 rutiner omritade, mallarna omlästa")),
-        "a template edit re-renders every page but no Markdown:\n{log}"
-    );
+    // A routine edit re-renders the routine's page only.
+    server.wait_log("routine rebuild", |log| {
+        log.lines().any(|l| {
+            l.contains("Ombyggt efter ändring i content/testby/behorighet.md")
+                && l.contains(": 1 av 11 sidor och 1 av 1 rutiner omritade")
+        })
+    });
+    // A template edit re-renders every page but no Markdown. The watcher may see the new
+    // themes/ folder or the file in it first.
+    server.wait_log("template rebuild", |log| {
+        log.lines().any(|l| {
+            l.contains("Ombyggt efter ändring i themes")
+                && l.contains(": 11 av 11 sidor och 0 av 1 rutiner omritade, mallarna omlästa")
+        })
+    });
 }
 
 #[test]

@@ -83,6 +83,23 @@ impl Server {
         self.log.lock().unwrap().clone()
     }
 
+    /// Waits (up to 5 s) until the log satisfies `pred`, and returns it: a page may be
+    /// served a moment before its rebuild's line reaches us.
+    pub fn wait_log(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let log = self.log();
+            if pred(&log) {
+                return log;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(5),
+                "{what}: not in the server log within 5 s\n{log}"
+            );
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
     /// GET `path`.
     pub fn get(&self, path: &str) -> Reply {
         self.request(&format!(
