@@ -27,6 +27,13 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the JSON Schema of a YAML file type, for editors' YAML language servers.
     Schema(SchemaArgs),
+    /// Build into memory and serve on 127.0.0.1, rebuilding and reloading the browser
+    /// when a file under content/, data/ or themes/ changes.
+    Serve(ServeArgs),
+    /// Create a commented skeleton: `new kommun <slug>` or `new rutin <kommun> <slug>`.
+    New(NewArgs),
+    /// Create a minimal new portal in a folder, ready to build.
+    Init(InitArgs),
 }
 
 #[derive(Debug, Args)]
@@ -63,6 +70,59 @@ pub struct CheckArgs {
     /// Exit with code 1 on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Also try every external http(s) link (short timeout) and report dead ones.
+    #[arg(long)]
+    pub links: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The port to listen on (0: any free port; the address is printed).
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Listen on this address instead of 127.0.0.1 (prints a warning: others on the
+    /// network can then read the portal).
+    #[arg(long)]
+    pub bind: Option<std::net::IpAddr>,
+    /// Serve under this sub-path, e.g. /portal/.
+    #[arg(long)]
+    pub base_path: Option<String>,
+    /// Open the portal in the default web browser.
+    #[arg(long)]
+    pub open: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The portal's folder, holding data/ and content/.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    #[command(subcommand)]
+    pub what: NewKind,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NewKind {
+    /// Write data/kommuner/SLUG.yaml, with a comment on every field.
+    Kommun {
+        /// The municipality's id and address, e.g. molndal.
+        slug: String,
+    },
+    /// Write content/KOMMUN/SLUG.md, with its front matter.
+    Rutin {
+        /// The municipality the routine belongs to.
+        kommun: String,
+        /// The routine's id and address, e.g. inloggning.
+        slug: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create (it must not exist, or be empty).
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]

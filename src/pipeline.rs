@@ -3,7 +3,7 @@
 
 use crate::diagnostics::{Diagnostics, IoFailure};
 use crate::model::Site;
-use crate::render::{OutFile, RenderOptions, render};
+use crate::render::{OutFile, RenderCache, RenderOptions, render_cached};
 use crate::urls::LinkStyle;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -33,6 +33,12 @@ pub enum Failure {
 }
 
 pub fn build(opts: &Options) -> Result<Built, Failure> {
+    build_cached(opts, &mut RenderCache::default())
+}
+
+/// Like [`build`], but redoes only the rendering work whose inputs changed since the
+/// last build with the same `cache` (see [`RenderCache`]); the result is the same.
+pub fn build_cached(opts: &Options, cache: &mut RenderCache) -> Result<Built, Failure> {
     let mut timings = Vec::new();
     let t = Instant::now();
     let (site, mut diags) = Site::load(&opts.root, opts.now).map_err(Failure::Io)?;
@@ -41,12 +47,13 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         return Err(Failure::Content(diags));
     };
     let t = Instant::now();
-    let files = render(
+    let files = render_cached(
         &site,
         &opts.root,
         &RenderOptions {
             links: opts.links.clone(),
         },
+        cache,
     )
     .map_err(|d| {
         let mut all = diags.clone();

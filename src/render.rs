@@ -10,7 +10,8 @@ use crate::urls::{LinkStyle, depth_of, normalize};
 use crate::{export, markdown, postprocess, theme};
 use rayon::prelude::*;
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::Path;
 
 /// One file of the output: its path below the output root, and its bytes.
@@ -30,37 +31,144 @@ pub struct RenderOptions {
 /// Renders the whole site. Returns every output file sorted by path, or the diagnostics
 /// that stop the build.
 pub fn render(site: &Site, root: &Path, opts: &RenderOptions) -> Result<Vec<OutFile>, Diagnostics> {
+    render_cached(site, root, opts, &mut RenderCache::default())
+}
+
+/// What a previous render produced, so the next one redoes only what changed: the
+/// compiled templates (kept while no theme file changes), each routine's Markdown HTML
+/// (kept while its file and the set of pages it may link to are the same) and each
+/// rendered page (kept while its template set, link style and context are the same).
+/// Every output is a pure function of those inputs, so a cached render is byte for byte
+/// the same as a fresh one; `serve` keeps one cache between rebuilds.
+#[derive(Default)]
+pub struct RenderCache {
+    tera: Option<(u64, tera::Tera)>,
+    /// By routine source path: (input hash, sanitised HTML, link diagnostics).
+    markdown: HashMap<String, (u64, String, Vec<Diagnostic>)>,
+    /// By output path: (input hash, page bytes).
+    pages: HashMap<String, (u64, Vec<u8>)>,
+    /// What the last render did.
+    pub stats: RenderStats,
+}
+
+/// How much work the last render did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RenderStats {
+    pub templates_compiled: bool,
+    pub markdown_rendered: usize,
+    pub markdown_total: usize,
+    pub pages_rendered: usize,
+    pub pages_total: usize,
+}
+
+fn hash_of(parts: &[&[u8]]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for p in parts {
+        p.len().hash(&mut h);
+        p.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Like [`render`], reusing and refreshing `cache`.
+pub fn render_cached(
+    site: &Site,
+    root: &Path,
+    opts: &RenderOptions,
+    cache: &mut RenderCache,
+) -> Result<Vec<OutFile>, Diagnostics> {
     let mut diags = Diagnostics::new();
+    let mut stats = RenderStats::default();
     let theme_files = theme::load(root).map_err(Diagnostics::from)?;
-    let tera = build_tera(&theme_files).map_err(Diagnostics::from)?;
+    let theme_hash = {
+        let parts: Vec<&[u8]> = theme_files
+            .iter()
+            .flat_map(|(n, t, _)| [n.as_bytes(), t.as_bytes()])
+            .collect();
+        hash_of(&parts)
+    };
+    let tera = match cache.tera.take() {
+        Some((h, tera)) if h == theme_hash => tera,
+        _ => {
+            stats.templates_compiled = true;
+            build_tera(&theme_files).map_err(Diagnostics::from)?
+        }
+    };
 
     let page_set = page_set(site);
+    let page_set_hash = {
+        let parts: Vec<&[u8]> = page_set.iter().map(|p| p.as_bytes()).collect();
+        hash_of(&parts)
+    };
     // Markdown of every routine, rendered once (in parallel) and checked for bad links.
-    let bodies: Vec<(String, String, Vec<Diagnostic>)> = site
+    let old_markdown = &cache.markdown;
+    let bodies: Vec<(String, String, u64, String, Vec<Diagnostic>, bool)> = site
         .municipalities
         .par_iter()
         .flat_map_iter(|m| m.routines.iter())
         .map(|r| {
-            let (html, d) = routine_html(r, &site.files, &page_set);
-            (format!("{}/{}", r.municipality, r.slug), html, d)
+            let text = site.files.get(&r.path).map(String::as_str).unwrap_or("");
+            let key = hash_of(&[
+                text.as_bytes(),
+                &r.body_offset.to_le_bytes(),
+                r.body.as_bytes(),
+                &page_set_hash.to_le_bytes(),
+            ]);
+            let (html, d, fresh) = match old_markdown.get(&r.path) {
+                Some((h, html, d)) if *h == key => (html.clone(), d.clone(), false),
+                _ => {
+                    let (html, d) = routine_html(r, &site.files, &page_set);
+                    (html, d, true)
+                }
+            };
+            (
+                format!("{}/{}", r.municipality, r.slug),
+                r.path.clone(),
+                key,
+                html,
+                d,
+                fresh,
+            )
         })
         .collect();
     let mut routine_html: BTreeMap<String, String> = BTreeMap::new();
-    for (key, html, d) in bodies {
-        d.into_iter().for_each(|x| diags.push(x));
+    let mut markdown = HashMap::new();
+    stats.markdown_total = bodies.len();
+    for (key, path, hash, html, d, fresh) in bodies {
+        stats.markdown_rendered += usize::from(fresh);
+        d.iter().for_each(|x| diags.push(x.clone()));
+        markdown.insert(path, (hash, html.clone(), d));
         routine_html.insert(key, html);
     }
+    cache.markdown = markdown;
     if diags.has_errors() {
+        cache.stats = stats;
         return Err(diags);
     }
 
+    let links = format!("{:?}", opts.links);
     let mut pages = pages(site, &routine_html);
     // The search page is rendered last: its subject index comes from the other pages.
     let search_page = pages
         .iter()
         .position(|p| p.path == SEARCH_PAGE)
         .map(|i| pages.remove(i));
-    let render_one = |p: &Page| -> Result<OutFile, Diagnostic> {
+    let old_pages = std::mem::take(&mut cache.pages);
+    // Renders one page, or reuses its bytes when nothing it depends on has changed.
+    let render_one = |p: &Page| -> Result<(OutFile, u64, bool), Diagnostic> {
+        let ctx_text = serde_json::to_string(&p.ctx).unwrap_or_default();
+        let key = hash_of(&[
+            &theme_hash.to_le_bytes(),
+            links.as_bytes(),
+            p.path.as_bytes(),
+            p.template.as_bytes(),
+            ctx_text.as_bytes(),
+        ]);
+        if let Some((h, bytes)) = old_pages.get(&p.path)
+            && *h == key
+        {
+            return Ok(((p.path.clone(), bytes.clone()), key, false));
+        }
         let ctx =
             tera::Context::from_value(p.ctx.clone()).map_err(|e| template_error(p.template, &e))?;
         let html = tera
@@ -73,18 +181,49 @@ pub fn render(site: &Site, root: &Path, opts: &RenderOptions) -> Result<Vec<OutF
                 format!("efterbearbetning misslyckades: {e}"),
             )
         })?;
-        Ok((p.path.clone(), html.into_bytes()))
+        Ok(((p.path.clone(), html.into_bytes()), key, true))
     };
-    let rendered: Result<Vec<OutFile>, Diagnostic> = pages.par_iter().map(render_one).collect();
-    let mut files = rendered.map_err(Diagnostics::from)?;
-    let docs = search_docs(site, &files);
-    files.extend(crate::search::build_index(&docs));
+    let mut rendered: Vec<(OutFile, u64, bool)> = match pages
+        .par_iter()
+        .map(render_one)
+        .collect::<Result<Vec<_>, Diagnostic>>()
+    {
+        Ok(r) => r,
+        Err(d) => {
+            cache.stats = stats;
+            return Err(Diagnostics::from(d));
+        }
+    };
+    let page_refs: Vec<(&str, &[u8])> = rendered
+        .iter()
+        .map(|((p, b), _, _)| (p.as_str(), b.as_slice()))
+        .collect();
+    let docs = search_docs(site, &page_refs);
+    drop(page_refs);
     if let Some(mut page) = search_page {
         if let Some(o) = page.ctx.as_object_mut() {
             o.insert("subjects".into(), subjects_json(&docs));
         }
-        files.push(render_one(&page).map_err(Diagnostics::from)?);
+        match render_one(&page) {
+            Ok(r) => rendered.push(r),
+            Err(d) => {
+                cache.stats = stats;
+                return Err(Diagnostics::from(d));
+            }
+        }
     }
+    stats.pages_total = rendered.len();
+    let mut page_cache = HashMap::new();
+    let mut files = Vec::with_capacity(rendered.len());
+    for (file, hash, fresh) in rendered {
+        stats.pages_rendered += usize::from(fresh);
+        page_cache.insert(file.0.clone(), (hash, file.1.clone()));
+        files.push(file);
+    }
+    files.extend(crate::search::build_index(&docs));
+    cache.pages = page_cache;
+    cache.stats = stats;
+    cache.tera = Some((theme_hash, tera));
     for (name, text, _) in &theme_files {
         if let Some(rest) = name.strip_prefix("static/") {
             files.push((format!("static/{rest}"), text.clone().into_bytes()));
@@ -173,7 +312,7 @@ const SEARCH_PAGE: &str = "sok/index.html";
 /// What the search index is built from: the main content of the rendered municipality,
 /// routine, system and checklist pages (read back with lol_html), plus one entry per
 /// contact and e-service so the type filter can find them.
-fn search_docs(site: &Site, files: &[OutFile]) -> Vec<crate::search::SearchDoc> {
+fn search_docs(site: &Site, files: &[(&str, &[u8])]) -> Vec<crate::search::SearchDoc> {
     use crate::search::{DocKind, SearchDoc, Section, extract_docs};
     let mut docs: Vec<SearchDoc> = files
         .par_iter()

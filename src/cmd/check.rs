@@ -17,7 +17,21 @@ pub fn run(args: &CheckArgs) -> i32 {
     };
     match pipeline::build(&opts) {
         Err(f) => super::fail(f),
-        Ok(b) => {
+        Ok(mut b) => {
+            if args.links {
+                if !args.common.quiet {
+                    eprintln!(
+                        "Provar {} externa länkar (högst {} s per länk) …",
+                        crate::links::external_links(&b.files).len(),
+                        crate::links::TIMEOUT.as_secs()
+                    );
+                }
+                let mut all = b.diags.clone();
+                for d in crate::links::check(&opts.root, &b.files, crate::links::TIMEOUT) {
+                    all.push(d);
+                }
+                b.diags = all;
+            }
             super::report(&b.diags);
             if !args.common.quiet {
                 crate::say!(

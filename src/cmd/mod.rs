@@ -2,8 +2,11 @@
 
 pub mod build;
 pub mod check;
+pub mod init;
+pub mod new;
 pub mod say;
 pub mod schema;
+pub mod serve;
 
 use crate::diagnostics::Diagnostics;
 use crate::pipeline::Failure;
