@@ -76,6 +76,28 @@ pub fn render(md: &str) -> Rendered {
     }
 }
 
+/// The links and images of `md`, as [`render`] finds them, without rendering: for
+/// checking every routine's links before anything is rendered.
+pub fn links(md: &str) -> Vec<Link> {
+    let mut links = Vec::new();
+    for (ev, range) in Parser::new_ext(md, options()).into_offset_iter() {
+        if let Event::Start(Tag::Link { dest_url, .. })
+        | Event::Start(Tag::Image { dest_url, .. }) = &ev
+        {
+            let src = &md[range.clone()];
+            let off = src
+                .rfind(dest_url.as_ref())
+                .map(|i| range.start + i)
+                .unwrap_or(range.start);
+            links.push(Link {
+                url: dest_url.to_string(),
+                offset: off,
+            });
+        }
+    }
+    links
+}
+
 fn shift_heading(ev: Event<'_>) -> Event<'_> {
     use pulldown_cmark::HeadingLevel as H;
     let down = |l: H| match l {
@@ -117,5 +139,6 @@ mod tests {
         assert_eq!(r.links.len(), 2);
         assert_eq!(&md[r.links[0].offset..r.links[0].offset + 4], "@/mo");
         assert_eq!(r.headings, vec![(2, "Rubrik".to_string())]);
+        assert_eq!(links(md), r.links);
     }
 }

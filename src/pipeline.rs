@@ -2,8 +2,7 @@
 //! time of each stage. `build` writes the result, `check` only reports, `serve` keeps it.
 
 use crate::diagnostics::{Diagnostics, IoFailure};
-use crate::model::Site;
-use crate::render::{OutFile, RenderOptions, render};
+use crate::render::{Collect, OutFile, RenderError, RenderOptions, Sink, render_to};
 use crate::urls::LinkStyle;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -17,10 +16,15 @@ pub struct Options {
 
 #[derive(Debug)]
 pub struct Built {
+    /// Every output file, sorted by path, when the build kept them ([`build`]); empty
+    /// when they went to a sink ([`build_into`]).
     pub files: Vec<OutFile>,
     /// Warnings (a successful build has no errors).
     pub diags: Diagnostics,
     pub timings: Vec<(&'static str, Duration)>,
+    /// Output files produced.
+    pub file_count: usize,
+    /// HTML pages among them.
     pub pages: usize,
 }
 
@@ -32,35 +36,53 @@ pub enum Failure {
     Io(IoFailure),
 }
 
+/// Builds the site and keeps every output file in memory.
 pub fn build(opts: &Options) -> Result<Built, Failure> {
+    let sink = Collect::default();
+    let mut built = build_into(opts, &sink)?;
+    let mut files = sink.0.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    built.files = files;
+    Ok(built)
+}
+
+/// Builds the site, handing each output file to `sink` as soon as it is rendered.
+pub fn build_into(opts: &Options, sink: &dyn Sink) -> Result<Built, Failure> {
     let mut timings = Vec::new();
     let t = Instant::now();
-    let (site, mut diags) = Site::load(&opts.root, opts.now).map_err(Failure::Io)?;
-    timings.push(("läsa in och kontrollera", t.elapsed()));
-    let Some(site) = site else {
+    let (loaded, mut diags) = crate::loader::load(&opts.root).map_err(Failure::Io)?;
+    timings.push(("läsa in", t.elapsed()));
+    let t = Instant::now();
+    let site = crate::model::resolve::resolve(loaded, opts.now, &mut diags);
+    timings.push(("kontrollera", t.elapsed()));
+    let Some(site) = site.filter(|_| !diags.has_errors()) else {
         return Err(Failure::Content(diags));
     };
     let t = Instant::now();
-    let files = render(
+    let counts = render_to(
         &site,
         &opts.root,
         &RenderOptions {
             links: opts.links.clone(),
         },
+        sink,
     )
-    .map_err(|d| {
-        let mut all = diags.clone();
-        all.extend(d);
-        Failure::Content(all)
+    .map_err(|e| match e {
+        RenderError::Content(d) => {
+            let mut all = diags.clone();
+            all.extend(d);
+            Failure::Content(all)
+        }
+        RenderError::Io(e) => Failure::Io(e),
     })?;
     timings.push(("rendera", t.elapsed()));
-    let pages = files.iter().filter(|(p, _)| p.ends_with(".html")).count();
     diags = Diagnostics::from_iter(diags.sorted());
     Ok(Built {
-        files,
+        files: Vec::new(),
         diags,
         timings,
-        pages,
+        file_count: counts.files,
+        pages: counts.pages,
     })
 }
 

@@ -2,15 +2,18 @@
 //! in parallel with rayon and a stable output order. Broken internal links in Markdown
 //! are found here, where every page of the site is known.
 
+use crate::diagnostics::IoFailure;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::model::resolve::{ordered_steps, stockholm};
-use crate::model::{MunicipalityEntry, Routine, Service, Site};
+use crate::model::{MunicipalityEntry, ProviderEntry, Routine, Service, Site, System};
 use crate::urls::{LinkStyle, depth_of, normalize};
 use crate::{export, markdown, postprocess, theme};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// One file of the output: its path below the output root, and its bytes.
 pub type OutFile = (String, Vec<u8>);
@@ -26,84 +29,203 @@ pub struct RenderOptions {
     pub links: LinkStyle,
 }
 
+/// Where rendered files go: collected in memory, written to a staging folder as they
+/// are produced, or dropped (`check`).
+pub trait Sink: Sync {
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), IoFailure>;
+}
+
+/// Keeps every file in memory.
+#[derive(Default)]
+pub struct Collect(pub Mutex<Vec<OutFile>>);
+
+impl Sink for Collect {
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), IoFailure> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path, bytes));
+        Ok(())
+    }
+}
+
+/// Drops every file.
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: String, _: Vec<u8>) -> Result<(), IoFailure> {
+        Ok(())
+    }
+}
+
+impl Sink for crate::output::Staging {
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), IoFailure> {
+        self.write(&path, &bytes)
+    }
+}
+
+/// What a render produced.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub files: usize,
+    /// HTML pages among the files.
+    pub pages: usize,
+}
+
+/// Why a render stopped.
+#[derive(Debug)]
+pub enum RenderError {
+    Content(Diagnostics),
+    Io(IoFailure),
+}
+
 /// Renders the whole site. Returns every output file sorted by path, or the diagnostics
 /// that stop the build.
 pub fn render(site: &Site, root: &Path, opts: &RenderOptions) -> Result<Vec<OutFile>, Diagnostics> {
-    let mut diags = Diagnostics::new();
-    let theme_files = theme::load(root).map_err(Diagnostics::from)?;
-    let tera = build_tera(&theme_files).map_err(Diagnostics::from)?;
+    let sink = Collect::default();
+    match render_to(site, root, opts, &sink) {
+        Ok(_) => {}
+        Err(RenderError::Content(d)) => return Err(d),
+        Err(RenderError::Io(e)) => {
+            return Err(Diagnostics::from(Diagnostic::error(
+                e.path.display().to_string(),
+                Pos::new(1, 1),
+                e.error.to_string(),
+            )));
+        }
+    }
+    let mut files = sink.0.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(files)
+}
 
+/// Renders the whole site into `sink`, in parallel: every page, feed and data file is
+/// produced, handed over and dropped, so memory does not grow with the site's output.
+/// Broken links are found before anything is handed over.
+pub fn render_to(
+    site: &Site,
+    root: &Path,
+    opts: &RenderOptions,
+    sink: &dyn Sink,
+) -> Result<Counts, RenderError> {
+    let content = |d: Diagnostics| RenderError::Content(d);
+    let theme_files = theme::load(root).map_err(|d| content(Diagnostics::from(d)))?;
+    let tera = build_tera(&theme_files).map_err(|d| content(Diagnostics::from(d)))?;
+
+    // Every routine's links, checked (in parallel) before anything is rendered.
     let page_set = page_set(site);
-    // Markdown of every routine, rendered once (in parallel) and checked for bad links.
-    let bodies: Vec<(String, String, Vec<Diagnostic>)> = site
+    let link_diags: Vec<Vec<Diagnostic>> = site
         .municipalities
         .par_iter()
         .flat_map_iter(|m| m.routines.iter())
-        .map(|r| {
-            let (html, d) = routine_html(r, &site.files, &page_set);
-            (format!("{}/{}", r.municipality, r.slug), html, d)
-        })
+        .map(|r| routine_link_problems(r, &site.files, &page_set))
         .collect();
-    let mut routine_html: BTreeMap<String, String> = BTreeMap::new();
-    for (key, html, d) in bodies {
-        d.into_iter().for_each(|x| diags.push(x));
-        routine_html.insert(key, html);
+    let mut diags = Diagnostics::new();
+    for d in link_diags.into_iter().flatten() {
+        diags.push(d);
     }
     if diags.has_errors() {
-        return Err(diags);
+        return Err(content(diags));
     }
 
-    let pages = pages(site, &routine_html);
-    let rendered: Result<Vec<OutFile>, Diagnostic> = pages
-        .par_iter()
-        .map(|p| {
-            let ctx = tera::Context::from_value(p.ctx.clone())
-                .map_err(|e| template_error(p.template, &e))?;
-            let html = tera
-                .render(p.template, &ctx)
-                .map_err(|e| template_error(p.template, &e))?;
-            let html =
-                postprocess::process(&html, depth_of(&p.path), &opts.links).map_err(|e| {
-                    Diagnostic::error(
-                        p.template,
-                        Pos::new(1, 1),
-                        format!("efterbearbetning misslyckades: {e}"),
+    let today = site.now.to_zoned(stockholm()).date();
+    let files = AtomicUsize::new(0);
+    let pages = AtomicUsize::new(0);
+    let put = |path: String, bytes: Vec<u8>| {
+        files.fetch_add(1, Ordering::Relaxed);
+        if path.ends_with(".html") {
+            pages.fetch_add(1, Ordering::Relaxed);
+        }
+        sink.put(path, bytes).map_err(RenderError::Io)
+    };
+    specs(site, &theme_files)
+        .into_par_iter()
+        .try_for_each(|spec| -> Result<(), RenderError> {
+            match spec {
+                Spec::Page(kind) => {
+                    let p = page(site, kind, today);
+                    let ctx = tera::Context::from_value(p.ctx)
+                        .map_err(|e| content(template_error(p.template, &e).into()))?;
+                    let html = tera
+                        .render(p.template, &ctx)
+                        .map_err(|e| content(template_error(p.template, &e).into()))?;
+                    drop(ctx);
+                    let html = postprocess::process(&html, depth_of(&p.path), &opts.links)
+                        .map_err(|e| {
+                            content(
+                                Diagnostic::error(
+                                    p.template,
+                                    Pos::new(1, 1),
+                                    format!("efterbearbetning misslyckades: {e}"),
+                                )
+                                .into(),
+                            )
+                        })?;
+                    put(p.path, html.into_bytes())
+                }
+                Spec::Static(rest, text) => put(format!("static/{rest}"), text.as_bytes().to_vec()),
+                Spec::Json(m) => {
+                    let (path, bytes) = export::municipality_json(site, m);
+                    put(path, bytes)
+                }
+                Spec::JsonIndex => {
+                    let (path, bytes) = export::index_json(site);
+                    put(path, bytes)
+                }
+                Spec::Calendar(m) => put(
+                    format!("{}/kalender.ics", m.slug),
+                    crate::schedule::maintenance_ics(&m.slug, &m.data, site.now).into_bytes(),
+                ),
+                Spec::ProviderCalendar(p, m) => {
+                    let due = crate::schedule::due_dates(&m.data, p.data.start_date.0);
+                    let ics = crate::schedule::checklist_ics(
+                        &format!("utforare-{}", p.id),
+                        &p.data.name,
+                        &m.data,
+                        &due,
+                        site.now,
+                    );
+                    put(
+                        format!("utforare/{}/checklista.ics", p.id),
+                        ics.into_bytes(),
                     )
-                })?;
-            Ok((p.path.clone(), html.into_bytes()))
-        })
-        .collect();
-    let mut files = rendered.map_err(Diagnostics::from)?;
-    for (name, text, _) in &theme_files {
+                }
+            }
+        })?;
+    Ok(Counts {
+        files: files.into_inner(),
+        pages: pages.into_inner(),
+    })
+}
+
+/// One output file to produce.
+enum Spec<'a> {
+    Page(PageKind<'a>),
+    /// A theme file below `static/`: (path below it, text).
+    Static(&'a str, &'a str),
+    Json(&'a MunicipalityEntry),
+    JsonIndex,
+    Calendar(&'a MunicipalityEntry),
+    ProviderCalendar(&'a ProviderEntry, &'a MunicipalityEntry),
+}
+
+/// Every file of the site, cheap to list; each is built when it is rendered.
+fn specs<'a>(site: &'a Site, theme_files: &'a [(String, String, String)]) -> Vec<Spec<'a>> {
+    let mut v: Vec<Spec> = page_kinds(site).into_iter().map(Spec::Page).collect();
+    for (name, text, _) in theme_files {
         if let Some(rest) = name.strip_prefix("static/") {
-            files.push((format!("static/{rest}"), text.clone().into_bytes()));
+            v.push(Spec::Static(rest, text));
         }
     }
-    files.extend(export::json_files(site));
-    for m in &site.municipalities {
-        files.push((
-            format!("{}/kalender.ics", m.slug),
-            crate::schedule::maintenance_ics(&m.slug, &m.data, site.now).into_bytes(),
-        ));
-    }
+    v.extend(site.municipalities.iter().map(Spec::Json));
+    v.push(Spec::JsonIndex);
+    v.extend(site.municipalities.iter().map(Spec::Calendar));
     for p in &site.providers {
         if let Some(m) = site.municipality(p.data.municipality.as_str()) {
-            let due = crate::schedule::due_dates(&m.data, p.data.start_date.0);
-            let ics = crate::schedule::checklist_ics(
-                &format!("utforare-{}", p.id),
-                &p.data.name,
-                &m.data,
-                &due,
-                site.now,
-            );
-            files.push((
-                format!("utforare/{}/checklista.ics", p.id),
-                ics.into_bytes(),
-            ));
+            v.push(Spec::ProviderCalendar(p, m));
         }
     }
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(files)
+    v
 }
 
 fn template_error(template: &str, e: &tera::Error) -> Diagnostic {
@@ -175,15 +297,21 @@ pub fn page_set(site: &Site) -> BTreeSet<String> {
     s
 }
 
-fn routine_html(
+/// A routine's Markdown as sanitised HTML.
+fn routine_html(r: &Routine) -> String {
+    crate::sanitize::clean_html(&markdown::render(&r.body).html)
+}
+
+/// Broken, unsafe and unfollowable links in a routine.
+fn routine_link_problems(
     r: &Routine,
     files: &BTreeMap<String, String>,
     pages: &BTreeSet<String>,
-) -> (String, Vec<Diagnostic>) {
-    let out = markdown::render(&r.body);
+) -> Vec<Diagnostic> {
+    let links = markdown::links(&r.body);
     let text = files.get(&r.path).map(String::as_str).unwrap_or("");
     let mut diags = Vec::new();
-    for link in &out.links {
+    for link in &links {
         let pos = Pos::of_offset(text, r.body_offset + link.offset);
         if let Some((msg, hint)) = crate::sanitize::url_problem(&link.url) {
             diags.push(Diagnostic::error(&r.path, pos, msg).with_hint(hint));
@@ -224,7 +352,7 @@ fn routine_html(
             );
         }
     }
-    (crate::sanitize::clean_html(&out.html), diags)
+    diags
 }
 
 fn services(list: &[Service]) -> Vec<&'static str> {
@@ -262,47 +390,84 @@ fn merge(mut a: Value, b: Value) -> Value {
     a
 }
 
-fn pages(site: &Site, bodies: &BTreeMap<String, String>) -> Vec<Page> {
-    let mut pages = Vec::new();
-    let today = site.now.to_zoned(stockholm()).date();
-    let systems_json: Vec<Value> = site.systems.iter().map(|s| json!(s)).collect();
+/// A page of the site, before its context is built.
+#[derive(Clone, Copy)]
+enum PageKind<'a> {
+    Home,
+    Municipality(&'a MunicipalityEntry),
+    Routine(&'a MunicipalityEntry, &'a Routine),
+    Checklist(&'a MunicipalityEntry),
+    Systems,
+    System(&'a System),
+    Provider(&'a ProviderEntry, &'a MunicipalityEntry),
+    Search,
+    Accessibility,
+    NotFound,
+}
 
-    // Home
-    let munis: Vec<Value> = site
-        .municipalities
-        .iter()
-        .map(|m| {
-            json!({"slug": m.slug, "name": m.data.name, "summary": m.data.summary, "organisation": m.data.organisation,
-                   "services": services(&m.data.services), "example_note": m.data.example_note})
-        })
-        .collect();
-    pages.push(Page {
-        path: "index.html".into(),
-        template: "index.html",
-        ctx: merge(
-            base_ctx(site, "", &[], "page", json!([]), None),
-            json!({"municipalities": munis, "systems": systems_json}),
-        ),
-    });
-
+fn page_kinds(site: &Site) -> Vec<PageKind<'_>> {
+    let mut v = vec![PageKind::Home];
     for m in &site.municipalities {
-        let crumb = json!([{"title": m.data.name, "href": format!("@/{}/", m.slug)}]);
-        pages.push(Page {
-            path: format!("{}/index.html", m.slug),
-            template: "municipality.html",
-            ctx: merge(
-                base_ctx(
-                    site,
-                    &format!("{}/", m.slug),
-                    &[&m.data.name],
-                    "municipality",
-                    crumb.clone(),
-                    Some(m),
+        v.push(PageKind::Municipality(m));
+        v.extend(m.routines.iter().map(|r| PageKind::Routine(m, r)));
+        v.push(PageKind::Checklist(m));
+    }
+    v.push(PageKind::Systems);
+    v.extend(site.systems.iter().map(PageKind::System));
+    for p in &site.providers {
+        if let Some(m) = site.municipality(p.data.municipality.as_str()) {
+            v.push(PageKind::Provider(p, m));
+        }
+    }
+    v.extend([
+        PageKind::Search,
+        PageKind::Accessibility,
+        PageKind::NotFound,
+    ]);
+    v
+}
+
+/// The page's path, template and context.
+fn page(site: &Site, kind: PageKind, today: jiff::civil::Date) -> Page {
+    match kind {
+        PageKind::Home => {
+            let systems_json: Vec<Value> = site.systems.iter().map(|s| json!(s)).collect();
+            let munis: Vec<Value> = site
+                .municipalities
+                .iter()
+                .map(|m| {
+                    json!({"slug": m.slug, "name": m.data.name, "summary": m.data.summary, "organisation": m.data.organisation,
+                           "services": services(&m.data.services), "example_note": m.data.example_note})
+                })
+                .collect();
+            Page {
+                path: "index.html".into(),
+                template: "index.html",
+                ctx: merge(
+                    base_ctx(site, "", &[], "page", json!([]), None),
+                    json!({"municipalities": munis, "systems": systems_json}),
                 ),
-                municipality_ctx(site, m, today),
-            ),
-        });
-        for r in &m.routines {
+            }
+        }
+        PageKind::Municipality(m) => {
+            let crumb = json!([{"title": m.data.name, "href": format!("@/{}/", m.slug)}]);
+            Page {
+                path: format!("{}/index.html", m.slug),
+                template: "municipality.html",
+                ctx: merge(
+                    base_ctx(
+                        site,
+                        &format!("{}/", m.slug),
+                        &[&m.data.name],
+                        "municipality",
+                        crumb,
+                        Some(m),
+                    ),
+                    municipality_ctx(site, m, today),
+                ),
+            }
+        }
+        PageKind::Routine(m, r) => {
             let crumbs = json!([{"title": m.data.name, "href": format!("@/{}/", m.slug)}, {"title": r.meta.title, "href": ""}]);
             let overdue = r.meta.next_review.is_some_and(|d| d.date < today);
             let systems: Vec<Value> = r
@@ -312,166 +477,170 @@ fn pages(site: &Site, bodies: &BTreeMap<String, String>) -> Vec<Page> {
                 .filter_map(|s| site.system(s.as_str()))
                 .map(|s| json!({"id": s.id, "name": s.name}))
                 .collect();
-            pages.push(Page {
+            Page {
                 path: format!("{}/{}/index.html", m.slug, r.slug),
                 template: "routine.html",
                 ctx: merge(
-                    base_ctx(site, &format!("{}/{}/", m.slug, r.slug), &[&r.meta.title, &m.data.name], "routine", crumbs, Some(m)),
-                    json!({"routine": r.meta, "body": bodies.get(&format!("{}/{}", m.slug, r.slug)), "overdue": overdue, "systems": systems}),
+                    base_ctx(
+                        site,
+                        &format!("{}/{}/", m.slug, r.slug),
+                        &[&r.meta.title, &m.data.name],
+                        "routine",
+                        crumbs,
+                        Some(m),
+                    ),
+                    json!({"routine": r.meta, "body": routine_html(r), "overdue": overdue, "systems": systems}),
                 ),
-            });
+            }
         }
-        let crumbs = json!([{"title": m.data.name, "href": format!("@/{}/", m.slug)}, {"title": "Checklista", "href": ""}]);
-        pages.push(Page {
-            path: format!("{}/checklista/index.html", m.slug),
-            template: "checklist.html",
-            ctx: merge(
-                base_ctx(
-                    site,
-                    &format!("{}/checklista/", m.slug),
-                    &["Checklista", &m.data.name],
-                    "checklist",
-                    crumbs,
-                    Some(m),
+        PageKind::Checklist(m) => {
+            let crumbs = json!([{"title": m.data.name, "href": format!("@/{}/", m.slug)}, {"title": "Checklista", "href": ""}]);
+            Page {
+                path: format!("{}/checklista/index.html", m.slug),
+                template: "checklist.html",
+                ctx: merge(
+                    base_ctx(
+                        site,
+                        &format!("{}/checklista/", m.slug),
+                        &["Checklista", &m.data.name],
+                        "checklist",
+                        crumbs,
+                        Some(m),
+                    ),
+                    checklist_ctx(m, None),
                 ),
-                checklist_ctx(m, None),
-            ),
-        });
-    }
-
-    // Systems
-    let sys_list: Vec<Value> = site
-        .systems
-        .iter()
-        .map(|s| {
-            let used: Vec<&str> = site
+            }
+        }
+        PageKind::Systems => {
+            let sys_list: Vec<Value> = site
+                .systems
+                .iter()
+                .map(|s| {
+                    let used: Vec<&str> = site
+                        .municipalities
+                        .iter()
+                        .filter(|m| m.uses_system(s.id.as_str()))
+                        .map(|m| m.data.name.as_str())
+                        .collect();
+                    json!({"id": s.id, "name": s.name, "description": s.description, "used_in": used})
+                })
+                .collect();
+            Page {
+                path: "system/index.html".into(),
+                template: "systems.html",
+                ctx: merge(
+                    base_ctx(
+                        site,
+                        "system/",
+                        &["Alla system"],
+                        "page",
+                        json!([{"title": "Alla system", "href": ""}]),
+                        None,
+                    ),
+                    json!({"systems": sys_list}),
+                ),
+            }
+        }
+        PageKind::System(s) => {
+            let uses: Vec<Value> = site
                 .municipalities
                 .iter()
-                .filter(|m| m.uses_system(s.id.as_str()))
-                .map(|m| m.data.name.as_str())
+                .filter_map(|m| {
+                    let u = m.data.systems.iter().find(|u| u.system == s.id)?;
+                    let routines: Vec<Value> = m.routines.iter().filter(|r| r.meta.systems.contains(&s.id)).map(|r| json!({"slug": r.slug, "title": r.meta.title})).collect();
+                    Some(json!({"slug": m.slug, "name": m.data.name, "purpose": u.purpose, "routines": routines}))
+                })
                 .collect();
-            json!({"id": s.id, "name": s.name, "description": s.description, "used_in": used})
-        })
-        .collect();
-    pages.push(Page {
-        path: "system/index.html".into(),
-        template: "systems.html",
-        ctx: merge(
-            base_ctx(
-                site,
-                "system/",
-                &["Alla system"],
-                "page",
-                json!([{"title": "Alla system", "href": ""}]),
-                None,
-            ),
-            json!({"systems": sys_list}),
-        ),
-    });
-    for s in &site.systems {
-        let uses: Vec<Value> = site
-            .municipalities
-            .iter()
-            .filter_map(|m| {
-                let u = m.data.systems.iter().find(|u| u.system == s.id)?;
-                let routines: Vec<Value> = m.routines.iter().filter(|r| r.meta.systems.contains(&s.id)).map(|r| json!({"slug": r.slug, "title": r.meta.title})).collect();
-                Some(json!({"slug": m.slug, "name": m.data.name, "purpose": u.purpose, "routines": routines}))
-            })
-            .collect();
-        let maintenance: Vec<Value> = site
-            .municipalities
-            .iter()
-            .flat_map(|m| m.data.maintenance.iter().filter(|w| w.system.as_ref() == Some(&s.id)).map(move |w| json!({"municipality": m.data.name, "title": w.title, "rule": format!("{}{}, kl. {}", if w.usually {"Vanligtvis "} else {""}, w.when, w.time)})))
-            .collect();
-        let crumbs =
-            json!([{"title": "Alla system", "href": "@/system/"}, {"title": s.name, "href": ""}]);
-        pages.push(Page {
-            path: format!("system/{}/index.html", s.id),
-            template: "system.html",
+            let maintenance: Vec<Value> = site
+                .municipalities
+                .iter()
+                .flat_map(|m| m.data.maintenance.iter().filter(|w| w.system.as_ref() == Some(&s.id)).map(move |w| json!({"municipality": m.data.name, "title": w.title, "rule": format!("{}{}, kl. {}", if w.usually {"Vanligtvis "} else {""}, w.when, w.time)})))
+                .collect();
+            let crumbs = json!([{"title": "Alla system", "href": "@/system/"}, {"title": s.name, "href": ""}]);
+            Page {
+                path: format!("system/{}/index.html", s.id),
+                template: "system.html",
+                ctx: merge(
+                    base_ctx(
+                        site,
+                        &format!("system/{}/", s.id),
+                        &[&s.name, "System"],
+                        "system",
+                        crumbs,
+                        None,
+                    ),
+                    json!({"system": s, "uses": uses, "maintenance": maintenance}),
+                ),
+            }
+        }
+        PageKind::Provider(p, m) => {
+            let crumbs = json!([{"title": m.data.name, "href": format!("@/{}/", m.slug)}, {"title": p.data.name, "href": ""}]);
+            Page {
+                path: format!("utforare/{}/index.html", p.id),
+                template: "checklist.html",
+                ctx: merge(
+                    base_ctx(
+                        site,
+                        &format!("utforare/{}/", p.id),
+                        &[&p.data.name, &m.data.name],
+                        "checklist",
+                        crumbs,
+                        Some(m),
+                    ),
+                    checklist_ctx(m, Some(p)),
+                ),
+            }
+        }
+        PageKind::Search => {
+            let munis_short: Vec<Value> = site
+                .municipalities
+                .iter()
+                .map(|m| json!({"slug": m.slug, "name": m.data.name}))
+                .collect();
+            Page {
+                path: "sok/index.html".into(),
+                template: "search.html",
+                ctx: merge(
+                    base_ctx(
+                        site,
+                        "sok/",
+                        &["Sök"],
+                        "page",
+                        json!([{"title": "Sök", "href": ""}]),
+                        None,
+                    ),
+                    json!({"municipalities": munis_short, "subjects": []}),
+                ),
+            }
+        }
+        PageKind::Accessibility => Page {
+            path: "tillganglighet/index.html".into(),
+            template: "accessibility.html",
             ctx: merge(
                 base_ctx(
                     site,
-                    &format!("system/{}/", s.id),
-                    &[&s.name, "System"],
-                    "system",
-                    crumbs,
+                    "tillganglighet/",
+                    &["Tillgänglighetsredogörelse"],
+                    "page",
+                    json!([{"title": "Tillgänglighetsredogörelse", "href": ""}]),
                     None,
                 ),
-                json!({"system": s, "uses": uses, "maintenance": maintenance}),
+                json!({"a": site.config.accessibility}),
             ),
-        });
-    }
-
-    for p in &site.providers {
-        let Some(m) = site.municipality(p.data.municipality.as_str()) else {
-            continue;
-        };
-        let crumbs = json!([{"title": m.data.name, "href": format!("@/{}/", m.slug)}, {"title": p.data.name, "href": ""}]);
-        pages.push(Page {
-            path: format!("utforare/{}/index.html", p.id),
-            template: "checklist.html",
-            ctx: merge(
-                base_ctx(
-                    site,
-                    &format!("utforare/{}/", p.id),
-                    &[&p.data.name, &m.data.name],
-                    "checklist",
-                    crumbs,
-                    Some(m),
-                ),
-                checklist_ctx(m, Some(p)),
-            ),
-        });
-    }
-
-    let munis_short: Vec<Value> = site
-        .municipalities
-        .iter()
-        .map(|m| json!({"slug": m.slug, "name": m.data.name}))
-        .collect();
-    pages.push(Page {
-        path: "sok/index.html".into(),
-        template: "search.html",
-        ctx: merge(
-            base_ctx(
+        },
+        PageKind::NotFound => Page {
+            path: "404.html".into(),
+            template: "404.html",
+            ctx: base_ctx(
                 site,
-                "sok/",
-                &["Sök"],
+                "404.html",
+                &["Sidan finns inte"],
                 "page",
-                json!([{"title": "Sök", "href": ""}]),
+                json!([]),
                 None,
             ),
-            json!({"municipalities": munis_short, "subjects": []}),
-        ),
-    });
-    pages.push(Page {
-        path: "tillganglighet/index.html".into(),
-        template: "accessibility.html",
-        ctx: merge(
-            base_ctx(
-                site,
-                "tillganglighet/",
-                &["Tillgänglighetsredogörelse"],
-                "page",
-                json!([{"title": "Tillgänglighetsredogörelse", "href": ""}]),
-                None,
-            ),
-            json!({"a": site.config.accessibility}),
-        ),
-    });
-    pages.push(Page {
-        path: "404.html".into(),
-        template: "404.html",
-        ctx: base_ctx(
-            site,
-            "404.html",
-            &["Sidan finns inte"],
-            "page",
-            json!([]),
-            None,
-        ),
-    });
-    pages
+        },
+    }
 }
 
 fn holiday_rule_text(m: &MunicipalityEntry, open_on_holidays: bool) -> String {

@@ -17,16 +17,22 @@ pub fn run(args: &BuildArgs) -> i32 {
         now,
     };
     let start = Instant::now();
-    let built = match pipeline::build(&opts) {
-        Ok(b) => b,
-        Err(f) => return super::fail(f),
-    };
     let out = args
         .output
         .clone()
         .unwrap_or_else(|| args.common.root.join("public"));
+    // Files are written to a staging folder as they are rendered, and swapped in at the
+    // end; on any error the staging folder is removed and the output is left alone.
+    let staging = match crate::output::Staging::new(&out) {
+        Ok(s) => s,
+        Err(e) => return super::fail(Failure::Io(e)),
+    };
+    let built = match pipeline::build_into(&opts, &staging) {
+        Ok(b) => b,
+        Err(f) => return super::fail(f),
+    };
     let t = Instant::now();
-    if let Err(e) = crate::output::write_atomic(&out, &built.files) {
+    if let Err(e) = staging.commit() {
         return super::fail(Failure::Io(e));
     }
     super::report(&built.diags);
@@ -36,11 +42,11 @@ pub fn run(args: &BuildArgs) -> i32 {
             .iter()
             .map(|(n, d)| format!("{n} {} ms", d.as_millis()))
             .collect();
-        stages.push(format!("skriva {} ms", t.elapsed().as_millis()));
+        stages.push(format!("byta in {} ms", t.elapsed().as_millis()));
         eprintln!(
             "Klart: {} sidor ({} filer) i {} på {} ms ({}). {} varningar.",
             built.pages,
-            built.files.len(),
+            built.file_count,
             out.display(),
             start.elapsed().as_millis(),
             stages.join(", "),

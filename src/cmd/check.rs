@@ -15,7 +15,7 @@ pub fn run(args: &CheckArgs) -> i32 {
         links: LinkStyle::Relative,
         now,
     };
-    match pipeline::build(&opts) {
+    match pipeline::build_into(&opts, &crate::render::Discard) {
         Err(f) => super::fail(f),
         Ok(b) => {
             super::report(&b.diags);
