@@ -107,6 +107,20 @@ fn bench_script_runs_on_a_small_corpus() {
     assert!(text.contains("lovportal's stages"), "{text}");
 }
 
+#[test]
+fn links_are_translated_for_each_tool() {
+    let b = "Se [A](@/k001/a/) och [K](@/k001/#kontakter) och [S](@/system/tes/).";
+    assert_eq!(
+        corpus::translate_links(b, |t| format!("/{t}")),
+        "Se [A](/k001/a/) och [K](/k001/#kontakter) och [S](/system/tes/)."
+    );
+    assert_eq!(
+        corpus::split_target("k001/#kontakter"),
+        ("k001", "", "kontakter")
+    );
+    assert_eq!(corpus::split_target("system/tes/"), ("system", "tes", ""));
+}
+
 fn count_html(dir: &Path) -> usize {
     tree(dir).keys().filter(|p| p.ends_with(".html")).count()
 }
