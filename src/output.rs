@@ -7,6 +7,7 @@ use crate::diagnostics::IoFailure;
 use crate::render::OutFile;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> IoFailure + '_ {
     move |error| IoFailure {
@@ -21,50 +22,105 @@ const RETIRED: &str = ".lovportal-retired-";
 
 /// Writes `files` to `out` atomically.
 pub fn write_atomic(out: &Path, files: &[OutFile]) -> Result<(), IoFailure> {
-    let out = absolute(out)?;
-    let parent = out
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("/"));
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-    clean_leftovers(&parent, &name);
-    if out.exists() && !out.is_dir() {
-        return Err(IoFailure {
-            path: out.clone(),
-            error: std::io::Error::new(
-                std::io::ErrorKind::AlreadyExists,
-                "utdata-sökvägen finns redan och är ingen mapp",
-            ),
-        });
-    }
-    let staging = parent.join(format!(".{name}{STAGING}{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
-    std::fs::create_dir(&staging).map_err(io(&staging))?;
-    let result = write_tree(&staging, files).and_then(|_| swap_in(&staging, &out, &parent, &name));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
+    let staging = Staging::new(out)?;
+    files
+        .par_iter()
+        .try_for_each(|(p, bytes)| staging.write(p, bytes))?;
+    staging.commit()
 }
 
-fn write_tree(dir: &Path, files: &[OutFile]) -> Result<(), IoFailure> {
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|(p, _)| Path::new(p).parent().map(|d| dir.join(d)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        std::fs::create_dir_all(d).map_err(io(d))?;
+/// An output folder being written: files go to a staging directory next to `out` as
+/// they are produced (so a build never holds the whole site in memory), and
+/// [`Staging::commit`] swaps it in. Dropped without a commit, it removes what it wrote
+/// and leaves `out` alone. Nothing is created on disk before the first write.
+pub struct Staging {
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    dir: PathBuf,
+    /// Set up on the first write: `Err` holds the failed path and the error's text.
+    ready: OnceLock<Result<(), (PathBuf, std::io::ErrorKind, String)>>,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn new(out: &Path) -> Result<Staging, IoFailure> {
+        let out = absolute(out)?;
+        let parent = out
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("/"));
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let dir = parent.join(format!(".{name}{STAGING}{}", std::process::id()));
+        Ok(Staging {
+            out,
+            parent,
+            name,
+            dir,
+            ready: OnceLock::new(),
+            committed: false,
+        })
     }
-    files.par_iter().try_for_each(|(p, bytes)| {
-        let path = dir.join(p);
-        std::fs::write(&path, bytes).map_err(io(&path))
-    })
+
+    fn prepare(&self) -> Result<(), IoFailure> {
+        let r = self.ready.get_or_init(|| {
+            let fail =
+                |path: &Path, e: std::io::Error| (path.to_path_buf(), e.kind(), e.to_string());
+            std::fs::create_dir_all(&self.parent).map_err(|e| fail(&self.parent, e))?;
+            clean_leftovers(&self.parent, &self.name);
+            if self.out.exists() && !self.out.is_dir() {
+                return Err((
+                    self.out.clone(),
+                    std::io::ErrorKind::AlreadyExists,
+                    "utdata-sökvägen finns redan och är ingen mapp".into(),
+                ));
+            }
+            let _ = std::fs::remove_dir_all(&self.dir);
+            std::fs::create_dir(&self.dir).map_err(|e| fail(&self.dir, e))
+        });
+        r.clone().map_err(|(path, kind, msg)| IoFailure {
+            path,
+            error: std::io::Error::new(kind, msg),
+        })
+    }
+
+    /// Writes one file (its folders are created as needed). Safe to call from many
+    /// threads at once.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), IoFailure> {
+        self.prepare()?;
+        let path = self.dir.join(rel);
+        match std::fs::write(&path, bytes) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(d) = path.parent() {
+                    std::fs::create_dir_all(d).map_err(io(d))?;
+                }
+                std::fs::write(&path, bytes).map_err(io(&path))
+            }
+            r => r.map_err(io(&path)),
+        }
+    }
+
+    /// Swaps the written site in for the previous one, in one atomic step.
+    pub fn commit(mut self) -> Result<(), IoFailure> {
+        self.prepare()?;
+        self.committed = true;
+        let r = swap_in(&self.dir, &self.out, &self.parent, &self.name);
+        if r.is_err() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+        r
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed && self.ready.get().is_some_and(|r| r.is_ok()) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), IoFailure> {

@@ -154,6 +154,20 @@ pub fn holidays(year: i16) -> Vec<Holiday> {
     out
 }
 
+/// [`holidays`], computed once per year for the years builds ask about (working-day
+/// arithmetic asks for every day it steps over).
+fn holidays_cached(year: i16) -> std::borrow::Cow<'static, [Holiday]> {
+    use std::sync::OnceLock;
+    const FIRST: i16 = 1900;
+    const LAST: i16 = 2200;
+    static TABLE: OnceLock<Vec<OnceLock<Vec<Holiday>>>> = OnceLock::new();
+    if !(FIRST..=LAST).contains(&year) {
+        return std::borrow::Cow::Owned(holidays(year));
+    }
+    let table = TABLE.get_or_init(|| (FIRST..=LAST).map(|_| OnceLock::new()).collect());
+    std::borrow::Cow::Borrowed(table[(year - FIRST) as usize].get_or_init(|| holidays(year)))
+}
+
 /// A date a service is closed on besides holidays: `{date: 2027-05-07, reason: Klämdag}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -199,7 +213,7 @@ fn extra_reason(e: &ExtraClosed) -> String {
 /// Why `date` is closed under `rule` (holiday name or the extra day's reason), or `None`
 /// if it is not. Weekends are not closed days here: weekly hours decide weekdays.
 pub fn is_closed_day(rule: &HolidayRule, date: Date) -> Option<String> {
-    holidays(date.year())
+    holidays_cached(date.year())
         .iter()
         .find(|h| h.date == date && rule.closes(h))
         .map(|h| h.name.to_string())

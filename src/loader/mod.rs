@@ -8,6 +8,7 @@ pub mod yaml;
 use crate::diagnostics::{Diagnostic, Diagnostics, IoFailure, Pos};
 use crate::model::types::{Municipality, Provider, RoutineMeta, SiteConfig, SystemRegistry};
 use crate::model::values::check_slug;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -96,16 +97,20 @@ pub fn load(root: &Path) -> Result<(Loaded, Diagnostics), IoFailure> {
     }
     out.systems = reader.yaml_file(SYSTEMS_FILE, true);
 
-    for (slug, rel) in reader.list(MUNICIPALITY_DIR, &["yaml", "yml"])? {
-        match reader.yaml_file::<Municipality>(&rel, true) {
+    let list = reader.list(MUNICIPALITY_DIR, &["yaml", "yml"])?;
+    let loaded = reader.par_each(&list, |r, (_, rel)| r.yaml_file::<Municipality>(rel, true));
+    for ((slug, rel), m) in list.into_iter().zip(loaded) {
+        match m {
             Some(m) => out.municipalities.push((slug, rel, m)),
             None => {
                 out.broken_municipalities.insert(slug);
             }
         }
     }
-    for (id, rel) in reader.list(PROVIDER_DIR, &["yaml", "yml"])? {
-        if let Some(p) = reader.yaml_file::<Provider>(&rel, true) {
+    let list = reader.list(PROVIDER_DIR, &["yaml", "yml"])?;
+    let loaded = reader.par_each(&list, |r, (_, rel)| r.yaml_file::<Provider>(rel, true));
+    for ((id, rel), p) in list.into_iter().zip(loaded) {
+        if let Some(p) = p {
             out.providers.push((id, rel, p));
         }
     }
@@ -128,11 +133,9 @@ pub fn load(root: &Path) -> Result<(Loaded, Diagnostics), IoFailure> {
                 );
                 continue;
             }
-            for (slug, rel) in reader.list(&rel_dir, &["md"])? {
-                if let Some(r) = reader.routine(&name, &slug, &rel) {
-                    out.routines.push(r);
-                }
-            }
+            let list = reader.list(&rel_dir, &["md"])?;
+            let loaded = reader.par_each(&list, |r, (slug, rel)| r.routine(&name, slug, rel));
+            out.routines.extend(loaded.into_iter().flatten());
         }
     }
     // Personal identity numbers are refused wherever they are written.
@@ -146,10 +149,13 @@ pub fn load(root: &Path) -> Result<(Loaded, Diagnostics), IoFailure> {
             reader.diags.push(d);
         }
     }
-    for (path, text) in reader.files.iter() {
-        for d in crate::pii::scan(path, text, &allow) {
-            reader.diags.push(d);
-        }
+    let found: Vec<Vec<Diagnostic>> = reader
+        .files
+        .par_iter()
+        .map(|(path, text)| crate::pii::scan(path, text, &allow))
+        .collect();
+    for d in found.into_iter().flatten() {
+        reader.diags.push(d);
     }
     Ok((out, diags))
 }
@@ -161,6 +167,39 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
+    /// Runs `f` on every item in parallel, each with a reader of its own, and merges
+    /// their diagnostics and file texts in the items' order (so the result is the same
+    /// as a loop).
+    fn par_each<I: Sync, T: Send>(
+        &mut self,
+        items: &[I],
+        f: impl Fn(&mut Reader, &I) -> Option<T> + Sync,
+    ) -> Vec<Option<T>> {
+        let root = self.root;
+        let results: Vec<(Option<T>, Diagnostics, BTreeMap<String, String>)> = items
+            .par_iter()
+            .map(|item| {
+                let mut diags = Diagnostics::new();
+                let mut files = BTreeMap::new();
+                let mut r = Reader {
+                    root,
+                    diags: &mut diags,
+                    files: &mut files,
+                };
+                let v = f(&mut r, item);
+                (v, diags, files)
+            })
+            .collect();
+        results
+            .into_iter()
+            .map(|(v, diags, files)| {
+                self.diags.extend(diags);
+                self.files.extend(files);
+                v
+            })
+            .collect()
+    }
+
     /// Files with one of `exts` in `dir` (relative), sorted, as (stem, relative path).
     /// A stem that is not a valid slug is reported and skipped.
     fn list(&mut self, dir: &str, exts: &[&str]) -> Result<Vec<(String, String)>, IoFailure> {
