@@ -27,7 +27,7 @@ fn generated_corpus_builds_without_errors_or_warnings() {
     );
     let out = dir.path().join("out");
     let r = Command::new(env!("CARGO_BIN_EXE_lovportal"))
-        .args(["build", "--now", "2027-01-15", "--root"])
+        .args(["build", "--now", "2026-01-15", "--root"])
         .arg(dir.path().join("lovportal"))
         .arg("--output")
         .arg(&out)
