@@ -1579,18 +1579,31 @@ fn provider_yaml(opts: &Options, m: &Muni, mi: usize, p: usize) -> (String, Stri
     );
     let yaml = format!(
         "# Generated benchmark corpus: a fictional provider.\nname: {word} Omsorg i {} AB\norg_number: \"5599{}-{:04}\"\n\
-         municipality: {}\nservices: [hemtjanst]\nstart_date: \"2027-{:02}-{:02}\"\ncontacts:\n  \
+         municipality: {}\nservices: [hemtjanst]\nstart_date: \"{}\"\ncontacts:\n  \
          - role: ansvarig-chef\n    name: Kim Exempelsson\n    email: kim.exempelsson@exempel.se\n    phone: \"{}\"\n  \
          - role: it-kontaktperson\n    name: Alex Provare\n    email: alex.provare@exempel.se\n",
         m.name,
         r.range(20, 99),
         r.range(0, 9999),
         m.slug,
-        r.range(1, 12),
-        r.range(1, 28),
+        start_date(r.range(1, 12), r.range(1, 28)),
         phone(&mut r),
     );
     (id, yaml)
+}
+
+/// The first working day (no weekend, public holiday or closed eve) on or after the given
+/// day of 2027: a provider cannot start on a closed day.
+fn start_date(month: usize, day: usize) -> String {
+    use lovportal::calendar::holidays::HolidayRule;
+    use lovportal::calendar::workdays::is_working_day;
+    let rule = HolidayRule::default();
+    let mut d = jiff::civil::date(2027, month as i8, day as i8);
+    // Some generated municipalities also close on the klämdag 2027-05-07.
+    while !is_working_day(&rule, d) || d == jiff::civil::date(2027, 5, 7) {
+        d = d.tomorrow().unwrap_or(d);
+    }
+    d.to_string()
 }
 
 // ---------------------------------------------------------------------------------------
