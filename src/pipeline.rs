@@ -33,7 +33,7 @@ pub enum Failure {
 }
 
 pub fn build(opts: &Options) -> Result<Built, Failure> {
-    build_cached(opts, &mut RenderCache::default())
+    build_cached(opts, &mut RenderCache::one_shot())
 }
 
 /// Like [`build`], but redoes only the rendering work whose inputs changed since the
@@ -60,7 +60,9 @@ pub fn build_cached(opts: &Options, cache: &mut RenderCache) -> Result<Built, Fa
         all.extend(d);
         Failure::Content(all)
     })?;
-    timings.push(("rendera", t.elapsed()));
+    let search = cache.stats.search_time;
+    timings.push(("rendera", t.elapsed().saturating_sub(search)));
+    timings.push(("sökindex", search));
     let pages = files.iter().filter(|(p, _)| p.ends_with(".html")).count();
     diags = Diagnostics::from_iter(diags.sorted());
     Ok(Built {

@@ -31,7 +31,7 @@ pub struct RenderOptions {
 /// Renders the whole site. Returns every output file sorted by path, or the diagnostics
 /// that stop the build.
 pub fn render(site: &Site, root: &Path, opts: &RenderOptions) -> Result<Vec<OutFile>, Diagnostics> {
-    render_cached(site, root, opts, &mut RenderCache::default())
+    render_cached(site, root, opts, &mut RenderCache::one_shot())
 }
 
 /// What a previous render produced, so the next one redoes only what changed: the
@@ -40,8 +40,10 @@ pub fn render(site: &Site, root: &Path, opts: &RenderOptions) -> Result<Vec<OutF
 /// rendered page (kept while its template set, link style and context are the same).
 /// Every output is a pure function of those inputs, so a cached render is byte for byte
 /// the same as a fresh one; `serve` keeps one cache between rebuilds.
-#[derive(Default)]
 pub struct RenderCache {
+    /// Whether to remember this render for the next one (`serve`); a one-shot `build`
+    /// neither hashes page contexts nor keeps a second copy of every page.
+    keep: bool,
     tera: Option<(u64, tera::Tera)>,
     /// By routine source path: (input hash, sanitised HTML, link diagnostics).
     markdown: HashMap<String, (u64, String, Vec<Diagnostic>)>,
@@ -51,9 +53,33 @@ pub struct RenderCache {
     pub stats: RenderStats,
 }
 
+impl Default for RenderCache {
+    fn default() -> Self {
+        RenderCache {
+            keep: true,
+            tera: None,
+            markdown: HashMap::new(),
+            pages: HashMap::new(),
+            stats: RenderStats::default(),
+        }
+    }
+}
+
+impl RenderCache {
+    /// A cache for a single build: nothing is remembered.
+    pub fn one_shot() -> RenderCache {
+        RenderCache {
+            keep: false,
+            ..RenderCache::default()
+        }
+    }
+}
+
 /// How much work the last render did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RenderStats {
+    /// Time spent building the search index (part of the render).
+    pub search_time: std::time::Duration,
     pub templates_compiled: bool,
     pub markdown_rendered: usize,
     pub markdown_total: usize,
@@ -137,7 +163,9 @@ pub fn render_cached(
     for (key, path, hash, html, d, fresh) in bodies {
         stats.markdown_rendered += usize::from(fresh);
         d.iter().for_each(|x| diags.push(x.clone()));
-        markdown.insert(path, (hash, html.clone(), d));
+        if cache.keep {
+            markdown.insert(path, (hash, html.clone(), d));
+        }
         routine_html.insert(key, html);
     }
     cache.markdown = markdown;
@@ -155,15 +183,20 @@ pub fn render_cached(
         .map(|i| pages.remove(i));
     let old_pages = std::mem::take(&mut cache.pages);
     // Renders one page, or reuses its bytes when nothing it depends on has changed.
+    let keep = cache.keep;
     let render_one = |p: &Page| -> Result<(OutFile, u64, bool), Diagnostic> {
-        let ctx_text = serde_json::to_string(&p.ctx).unwrap_or_default();
-        let key = hash_of(&[
-            &theme_hash.to_le_bytes(),
-            links.as_bytes(),
-            p.path.as_bytes(),
-            p.template.as_bytes(),
-            ctx_text.as_bytes(),
-        ]);
+        let key = if keep {
+            let ctx_text = serde_json::to_string(&p.ctx).unwrap_or_default();
+            hash_of(&[
+                &theme_hash.to_le_bytes(),
+                links.as_bytes(),
+                p.path.as_bytes(),
+                p.template.as_bytes(),
+                ctx_text.as_bytes(),
+            ])
+        } else {
+            0
+        };
         if let Some((h, bytes)) = old_pages.get(&p.path)
             && *h == key
         {
@@ -194,6 +227,7 @@ pub fn render_cached(
             return Err(Diagnostics::from(d));
         }
     };
+    let search_started = std::time::Instant::now();
     let page_refs: Vec<(&str, &[u8])> = rendered
         .iter()
         .map(|((p, b), _, _)| (p.as_str(), b.as_slice()))
@@ -204,6 +238,7 @@ pub fn render_cached(
         if let Some(o) = page.ctx.as_object_mut() {
             o.insert("subjects".into(), subjects_json(&docs));
         }
+        stats.search_time = search_started.elapsed();
         match render_one(&page) {
             Ok(r) => rendered.push(r),
             Err(d) => {
@@ -217,10 +252,14 @@ pub fn render_cached(
     let mut files = Vec::with_capacity(rendered.len());
     for (file, hash, fresh) in rendered {
         stats.pages_rendered += usize::from(fresh);
-        page_cache.insert(file.0.clone(), (hash, file.1.clone()));
+        if keep {
+            page_cache.insert(file.0.clone(), (hash, file.1.clone()));
+        }
         files.push(file);
     }
+    let index_started = std::time::Instant::now();
     files.extend(crate::search::build_index(&docs));
+    stats.search_time += index_started.elapsed();
     cache.pages = page_cache;
     cache.stats = stats;
     cache.tera = Some((theme_hash, tera));
@@ -370,13 +409,26 @@ fn search_docs(site: &Site, files: &[(&str, &[u8])]) -> Vec<crate::search::Searc
     docs
 }
 
+/// Entries listed under one term of the A–Ö register; past that the register says how many
+/// more pages there are, so the page stays small on a portal with hundreds of
+/// municipalities.
+const SUBJECT_ENTRIES: usize = 25;
+
 fn subjects_json(docs: &[crate::search::SearchDoc]) -> Value {
     let letters: Vec<Value> = crate::search::subject_index(docs)
         .into_iter()
         .map(|(letter, terms)| {
             let terms: Vec<Value> = terms
                 .into_iter()
-                .map(|(term, pages)| json!({"term": term, "pages": pages.into_iter().map(|(title, url)| json!({"title": title, "url": url})).collect::<Vec<_>>()}))
+                .map(|(term, pages)| {
+                    let more = pages.len().saturating_sub(SUBJECT_ENTRIES);
+                    let pages: Vec<Value> = pages
+                        .into_iter()
+                        .take(SUBJECT_ENTRIES)
+                        .map(|(title, url)| json!({"title": title, "url": url}))
+                        .collect();
+                    json!({"term": term, "pages": pages, "more": more})
+                })
                 .collect();
             json!({"letter": letter, "terms": terms})
         })

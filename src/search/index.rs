@@ -38,6 +38,7 @@
 //! words ("kort" in "SITHS-kort") are posted under their own terms with the "part"
 //! flags, so a query for a part finds the compound without prefix or infix search.
 
+use rayon::prelude::*;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -709,24 +710,39 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
         }
     }
 
-    let mut ix = Indexer {
-        vocab: &vocab,
-        splits: HashMap::new(),
-        terms: HashMap::new(),
-    };
-    for (d, doc) in docs.iter().enumerate() {
-        let d = d as u32;
-        ix.index_text(&doc.title, d, 0, Field::Title);
-        for (s, sec) in doc.sections.iter().enumerate() {
-            let s = u32::try_from(s).unwrap_or(u32::MAX);
-            ix.index_text(&sec.heading, d, s, Field::Heading);
-            ix.index_text(&sec.text, d, s, Field::Body);
+    // Documents are indexed in parallel, in contiguous runs; a run's postings are then
+    // appended in document order, so the result is the same as one pass in order.
+    let run = docs.len().div_ceil(rayon::current_num_threads() * 4).max(1);
+    let partials: Vec<HashMap<String, Postings>> = docs
+        .par_chunks(run)
+        .enumerate()
+        .map(|(r, part)| {
+            let mut ix = Indexer {
+                vocab: &vocab,
+                splits: HashMap::new(),
+                terms: HashMap::new(),
+            };
+            for (j, doc) in part.iter().enumerate() {
+                let d = (r * run + j) as u32;
+                ix.index_text(&doc.title, d, 0, Field::Title);
+                for (s, sec) in doc.sections.iter().enumerate() {
+                    let s = u32::try_from(s).unwrap_or(u32::MAX);
+                    ix.index_text(&sec.heading, d, s, Field::Heading);
+                    ix.index_text(&sec.text, d, s, Field::Body);
+                }
+            }
+            ix.terms
+        })
+        .collect();
+    let mut all_terms: HashMap<String, Postings> = HashMap::new();
+    for part in partials {
+        for (t, mut p) in part {
+            all_terms.entry(t).or_default().append(&mut p);
         }
     }
 
     // Terms grouped by stem key, in (stem, folded, term) order, JavaScript string order.
-    let mut terms: Vec<(String, String, String, Postings)> = ix
-        .terms
+    let mut terms: Vec<(String, String, String, Postings)> = all_terms
         .into_iter()
         .map(|(t, p)| {
             let f = fold(&t);
@@ -1081,7 +1097,8 @@ pub fn subject_index(docs: &[SearchDoc]) -> Vec<(String, Vec<(String, Vec<(Strin
         else {
             continue;
         };
-        entries.sort_by(|a, b| swedish_cmp(&a.0, &b.0).then_with(|| a.1.cmp(&b.1)));
+        // One collation key per entry, not two per comparison.
+        entries.sort_by_cached_key(|e| (collation_key(&e.0), e.0.clone(), e.1.clone()));
         entries.dedup();
         let letter = register_letter(&display);
         let (rank, key) = letter_rank(&letter);
