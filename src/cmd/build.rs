@@ -1,20 +1,15 @@
 use crate::cli::BuildArgs;
-use crate::pipeline::{self, Failure, Options};
+use crate::pipeline::{self, Failure};
 use crate::urls::LinkStyle;
 use std::time::Instant;
 
 pub fn run(args: &BuildArgs) -> i32 {
-    let now = match pipeline::parse_now(args.common.now.as_deref()) {
-        Ok(n) => n,
-        Err(e) => {
-            crate::say!("fel: {e}");
-            return 2;
-        }
-    };
-    let opts = Options {
-        root: args.common.root.clone(),
-        links: LinkStyle::from_base_path(args.base_path.as_deref()),
-        now,
+    let opts = match super::options(
+        &args.common,
+        LinkStyle::from_base_path(args.base_path.as_deref()),
+    ) {
+        Ok(o) => o,
+        Err(code) => return code,
     };
     let start = Instant::now();
     let built = match pipeline::build(&opts) {

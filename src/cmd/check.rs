@@ -1,19 +1,11 @@
 use crate::cli::CheckArgs;
-use crate::pipeline::{self, Options};
+use crate::pipeline;
 use crate::urls::LinkStyle;
 
 pub fn run(args: &CheckArgs) -> i32 {
-    let now = match pipeline::parse_now(args.common.now.as_deref()) {
-        Ok(n) => n,
-        Err(e) => {
-            crate::say!("fel: {e}");
-            return 2;
-        }
-    };
-    let opts = Options {
-        root: args.common.root.clone(),
-        links: LinkStyle::Relative,
-        now,
+    let opts = match super::options(&args.common, LinkStyle::Relative) {
+        Ok(o) => o,
+        Err(code) => return code,
     };
     match pipeline::build(&opts) {
         Err(f) => super::fail(f),

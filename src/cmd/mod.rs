@@ -11,6 +11,24 @@ pub mod serve;
 use crate::diagnostics::Diagnostics;
 use crate::pipeline::Failure;
 
+/// Build options from the common arguments, or the exit code for a bad `--now`.
+pub fn options(
+    common: &crate::cli::CommonArgs,
+    links: crate::urls::LinkStyle,
+) -> Result<crate::pipeline::Options, i32> {
+    match crate::pipeline::parse_now(common.now.as_deref()) {
+        Ok(now) => Ok(crate::pipeline::Options {
+            root: common.root.clone(),
+            links,
+            now,
+        }),
+        Err(e) => {
+            crate::say!("fel: {e}");
+            Err(2)
+        }
+    }
+}
+
 /// Prints diagnostics to stderr, sorted, followed by a count.
 pub fn report(diags: &Diagnostics) {
     for d in diags.sorted() {
