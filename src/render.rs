@@ -185,6 +185,7 @@ pub fn render_cached(
     // Renders one page, or reuses its bytes when nothing it depends on has changed.
     let keep = cache.keep;
     let render_one = |p: &Page| -> Result<(OutFile, u64, bool), Diagnostic> {
+        PAGES_RENDERED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let key = if keep {
             let ctx_text = serde_json::to_string(&p.ctx).unwrap_or_default();
             hash_of(&[
@@ -435,6 +436,9 @@ fn subjects_json(docs: &[crate::search::SearchDoc]) -> Value {
         .collect();
     Value::Array(letters)
 }
+
+/// Pages rendered so far in this process, for progress output on long builds.
+pub static PAGES_RENDERED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// HTML escaping for every value a template prints. Unlike tera's default it leaves `/`
 /// alone, so `@/` links built from data stay recognisable to the post-process stage.

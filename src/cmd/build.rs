@@ -12,7 +12,10 @@ pub fn run(args: &BuildArgs) -> i32 {
         Err(code) => return code,
     };
     let start = Instant::now();
-    let built = match pipeline::build(&opts) {
+    let progress = (!args.common.quiet).then(super::progress::Progress::start);
+    let result = pipeline::build(&opts);
+    drop(progress);
+    let built = match result {
         Ok(b) => b,
         Err(f) => return super::fail(f),
     };

@@ -4,6 +4,7 @@ pub mod build;
 pub mod check;
 pub mod init;
 pub mod new;
+pub mod progress;
 pub mod say;
 pub mod schema;
 pub mod serve;
