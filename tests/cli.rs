@@ -392,12 +392,25 @@ fn build_reports_pages_and_stage_times_unless_quiet() {
     let out = s.path("public");
     let r = s.build(&out, &[]);
     assert_eq!(r.code, 0);
-    let summary = r.stderr.lines().find(|l| l.starts_with("Klart: ")).unwrap_or_else(|| panic!("{}", r.stderr));
-    for stage in ["sidor", "läsa in och kontrollera", "rendera", "sökindex", "skriva"] {
+    let summary = r
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("Klart: "))
+        .unwrap_or_else(|| panic!("{}", r.stderr));
+    for stage in [
+        "sidor",
+        "läsa in och kontrollera",
+        "rendera",
+        "sökindex",
+        "skriva",
+    ] {
         assert!(summary.contains(stage), "{stage}: {summary}");
     }
     let r = s.build(&out, &["-q"]);
     assert_eq!(r.code, 0);
     assert!(!r.stderr.contains("Klart: "), "{}", r.stderr);
-    assert!(r.stderr.contains("varning"), "warnings are still printed with -q");
+    assert!(
+        r.stderr.contains("varning"),
+        "warnings are still printed with -q"
+    );
 }

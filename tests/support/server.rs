@@ -60,14 +60,18 @@ impl Server {
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines() {
                 let Ok(line) = line else { break };
+                // Log the line before announcing the port, so a test that reads the
+                // log as soon as the server is up sees it.
+                {
+                    let mut l = log2.lock().unwrap();
+                    l.push_str(&line);
+                    l.push('\n');
+                }
                 if let Some(rest) = line.strip_prefix("Servern kör på http://") {
                     let host_port = rest.split('/').next().unwrap_or("");
                     let port = host_port.rsplit(':').next().unwrap_or("");
                     let _ = tx.send(port.parse().unwrap_or(0));
                 }
-                let mut l = log2.lock().unwrap();
-                l.push_str(&line);
-                l.push('\n');
             }
         });
         let mut server = Server {
