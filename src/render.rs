@@ -217,9 +217,10 @@ pub fn render_cached(
         })?;
         Ok(((p.path.clone(), html.into_bytes()), key, true))
     };
+    // Each page's context is dropped as soon as the page is rendered.
     let mut rendered: Vec<(OutFile, u64, bool)> = match pages
-        .par_iter()
-        .map(render_one)
+        .into_par_iter()
+        .map(|p| render_one(&p))
         .collect::<Result<Vec<_>, Diagnostic>>()
     {
         Ok(r) => r,
