@@ -110,21 +110,20 @@ pub fn due_dates(m: &Municipality, start: Date) -> BTreeMap<String, Date> {
 }
 
 /// The municipality's maintenance windows as an iCalendar feed. Recurring rules become
-/// one event with an RRULE starting at the first occurrence after `now`.
+/// one event with an RRULE, anchored at the first occurrence in the year before `now` so
+/// an existing subscription keeps its history.
 pub fn maintenance_ics(slug: &str, m: &Municipality, now: Timestamp) -> String {
+    let here = now.to_zoned(stockholm());
+    let year_ago = here
+        .checked_sub(1.year())
+        .map(|z| z.timestamp())
+        .unwrap_or(now);
+    let until = here
+        .checked_add(2.years())
+        .map(|z| z.timestamp())
+        .unwrap_or(now);
     let mut events = Vec::new();
     for w in &m.maintenance {
-        let year_ago = now
-            .to_zoned(stockholm())
-            .checked_sub(1.year())
-            .map(|z| z.timestamp())
-            .unwrap_or(now);
-        let until = now
-            .to_zoned(stockholm())
-            .checked_add(2.years())
-            .map(|z| z.timestamp())
-            .unwrap_or(now);
-        // Anchor recurring events a year back so an existing subscription keeps its history.
         let first = occurrences(&w.when, &w.time, year_ago, until)
             .into_iter()
             .next();

@@ -156,8 +156,8 @@ pub fn resolve(loaded: Loaded, now: jiff::Timestamp, diags: &mut Diagnostics) ->
                     .with_hint(format!("skapa data/kommuner/{}.yaml, eller flytta rutinen till en befintlig kommuns mapp", r.municipality)),
             );
         }
-        if let Some(m) = entries.iter().find(|m| m.slug == r.municipality) {
-            check_review(&mut cx, r, now, m);
+        if slugs.contains(r.municipality.as_str()) {
+            check_review(&mut cx, r, now);
         }
     }
 
@@ -328,12 +328,7 @@ fn check_site_config(cx: &mut Ctx, config: &crate::model::SiteConfig) {
     }
 }
 
-fn check_review(
-    cx: &mut Ctx,
-    r: &crate::model::Routine,
-    now: jiff::Timestamp,
-    _m: &MunicipalityEntry,
-) {
+fn check_review(cx: &mut Ctx, r: &crate::model::Routine, now: jiff::Timestamp) {
     if let Some(review) = r.meta.next_review {
         let today = now.to_zoned(stockholm()).date();
         if review.date < today {
