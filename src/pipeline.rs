@@ -3,7 +3,9 @@
 
 use crate::diagnostics::{Diagnostics, IoFailure};
 use crate::model::Site;
-use crate::render::{OutFile, RenderCache, RenderOptions, render_cached};
+use crate::render::{
+    Collect, OutFile, RenderCache, RenderError, RenderOptions, Sink, render_cached,
+};
 use crate::urls::LinkStyle;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -15,6 +17,7 @@ pub struct Options {
     pub now: jiff::Timestamp,
 }
 
+/// A build kept in memory (`check`, tests).
 #[derive(Debug)]
 pub struct Built {
     pub files: Vec<OutFile>,
@@ -22,6 +25,16 @@ pub struct Built {
     pub diags: Diagnostics,
     pub timings: Vec<(&'static str, Duration)>,
     pub pages: usize,
+}
+
+/// What a build that went to a [`Sink`] did.
+#[derive(Debug)]
+pub struct Report {
+    /// Warnings (a successful build has no errors).
+    pub diags: Diagnostics,
+    pub timings: Vec<(&'static str, Duration)>,
+    pub pages: usize,
+    pub files: usize,
 }
 
 #[derive(Debug)]
@@ -32,6 +45,7 @@ pub enum Failure {
     Io(IoFailure),
 }
 
+/// Builds the site into memory.
 pub fn build(opts: &Options) -> Result<Built, Failure> {
     build_cached(opts, &mut RenderCache::one_shot())
 }
@@ -39,37 +53,55 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
 /// Like [`build`], but redoes only the rendering work whose inputs changed since the
 /// last build with the same `cache` (see [`RenderCache`]); the result is the same.
 pub fn build_cached(opts: &Options, cache: &mut RenderCache) -> Result<Built, Failure> {
+    let sink = Collect::default();
+    let report = build_into(opts, cache, &sink)?;
+    let files = sink
+        .into_files()
+        .into_iter()
+        .map(|(p, b)| (p, std::sync::Arc::unwrap_or_clone(b)))
+        .collect();
+    Ok(Built {
+        files,
+        diags: report.diags,
+        timings: report.timings,
+        pages: report.pages,
+    })
+}
+
+/// Loads, checks and renders the site, handing every output file to `sink` as soon as
+/// it is ready (`build` streams them into its staging folder).
+pub fn build_into(
+    opts: &Options,
+    cache: &mut RenderCache,
+    sink: &dyn Sink,
+) -> Result<Report, Failure> {
     let mut timings = Vec::new();
     let t = Instant::now();
-    let (site, mut diags) = Site::load(&opts.root, opts.now).map_err(Failure::Io)?;
+    let (site, diags) = Site::load(&opts.root, opts.now).map_err(Failure::Io)?;
     timings.push(("läsa in och kontrollera", t.elapsed()));
     let Some(site) = site else {
         return Err(Failure::Content(diags));
     };
     let t = Instant::now();
-    let files = render_cached(
-        &site,
-        &opts.root,
-        &RenderOptions {
-            links: opts.links.clone(),
-        },
-        cache,
-    )
-    .map_err(|d| {
-        let mut all = diags.clone();
-        all.extend(d);
-        Failure::Content(all)
-    })?;
-    let search = cache.stats.search_time;
-    timings.push(("rendera", t.elapsed().saturating_sub(search)));
-    timings.push(("sökindex", search));
-    let pages = files.iter().filter(|(p, _)| p.ends_with(".html")).count();
-    diags = Diagnostics::from_iter(diags.sorted());
-    Ok(Built {
-        files,
-        diags,
+    let render_opts = RenderOptions {
+        links: opts.links.clone(),
+    };
+    let stats = match render_cached(&site, &opts.root, &render_opts, cache, sink) {
+        Ok(s) => s,
+        Err(RenderError::Content(d)) => {
+            let mut all = diags.clone();
+            all.extend(d);
+            return Err(Failure::Content(all));
+        }
+        Err(RenderError::Io(e)) => return Err(Failure::Io(e)),
+    };
+    timings.push(("rendera", t.elapsed().saturating_sub(stats.search_time)));
+    timings.push(("sökindex", stats.search_time));
+    Ok(Report {
+        diags: Diagnostics::from_iter(diags.sorted()),
         timings,
-        pages,
+        pages: stats.pages_total,
+        files: stats.files,
     })
 }
 

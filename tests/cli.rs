@@ -402,7 +402,7 @@ fn build_reports_pages_and_stage_times_unless_quiet() {
         "läsa in och kontrollera",
         "rendera",
         "sökindex",
-        "skriva",
+        "byta in",
     ] {
         assert!(summary.contains(stage), "{stage}: {summary}");
     }

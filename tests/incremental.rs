@@ -88,6 +88,35 @@ fn cached_rebuilds_equal_fresh_builds_and_redo_only_what_changed() {
     assert_eq!(r.markdown_total, 3);
     assert_eq!(r.markdown_rendered, 3, "{r:?}");
 
+    // A provider: its page (and the municipality's pages that list providers).
+    s.replace(
+        "data/providers/omsorg-ab.yaml",
+        "name: Anna Andersson",
+        "name: Bo Berg",
+    );
+    let r = rebuild(&s, &mut cache);
+    assert!(r.pages_rendered >= 1 && r.pages_rendered < pages, "{r:?}");
+    assert_eq!(r.markdown_rendered, 0);
+
+    // A system's description: every page that shows it, none of the Markdown.
+    s.replace(
+        "data/system.yaml",
+        "description: Webbtjänst för utförare.",
+        "description: Webbtjänst för utförare, ny text.",
+    );
+    let r = rebuild(&s, &mut cache);
+    assert!(r.pages_rendered >= 2, "{r:?}");
+    assert_eq!(r.markdown_rendered, 0);
+
+    // Site settings: every page.
+    s.replace(
+        "data/site.yaml",
+        "name: LOV-portalen",
+        "name: LOV-portalen Test",
+    );
+    let r = rebuild(&s, &mut cache);
+    assert_eq!(r.pages_rendered, r.pages_total, "{r:?}");
+
     // A broken build keeps the cache usable.
     s.replace(
         "content/testby/ny.md",

@@ -1,5 +1,6 @@
 use crate::cli::BuildArgs;
 use crate::pipeline::{self, Failure};
+use crate::render::RenderCache;
 use crate::urls::LinkStyle;
 use std::time::Instant;
 
@@ -11,20 +12,24 @@ pub fn run(args: &BuildArgs) -> i32 {
         Ok(o) => o,
         Err(code) => return code,
     };
+    let out = args
+        .output
+        .clone()
+        .unwrap_or_else(|| args.common.root.join("public"));
     let start = Instant::now();
+    let staging = match crate::output::Staging::new(&out) {
+        Ok(s) => s,
+        Err(e) => return super::fail(Failure::Io(e)),
+    };
     let progress = (!args.common.quiet).then(super::progress::Progress::start);
-    let result = pipeline::build(&opts);
+    let result = pipeline::build_into(&opts, &mut RenderCache::one_shot(), &staging);
     drop(progress);
     let built = match result {
         Ok(b) => b,
         Err(f) => return super::fail(f),
     };
-    let out = args
-        .output
-        .clone()
-        .unwrap_or_else(|| args.common.root.join("public"));
     let t = Instant::now();
-    if let Err(e) = crate::output::write_atomic(&out, &built.files) {
+    if let Err(e) = staging.commit() {
         return super::fail(Failure::Io(e));
     }
     super::report(&built.diags);
@@ -34,11 +39,11 @@ pub fn run(args: &BuildArgs) -> i32 {
             .iter()
             .map(|(n, d)| format!("{n} {} ms", d.as_millis()))
             .collect();
-        stages.push(format!("skriva {} ms", t.elapsed().as_millis()));
+        stages.push(format!("byta in {} ms", t.elapsed().as_millis()));
         crate::say!(
             "Klart: {} sidor ({} filer) i {} på {} ms ({}). {} varningar.",
             built.pages,
-            built.files.len(),
+            built.files,
             out.display(),
             start.elapsed().as_millis(),
             stages.join(", "),

@@ -28,7 +28,7 @@ const RELOAD_JS: &str = include_str!("reload.js");
 const RELOAD_CSS: &str = include_str!("reload.css");
 
 /// The files of one build, by output path.
-pub type Files = Arc<BTreeMap<String, Vec<u8>>>;
+pub type Files = Arc<BTreeMap<String, crate::render::Bytes>>;
 
 /// What the server shows: the last site that built, and the errors of the latest
 /// rebuild if it failed.
@@ -66,7 +66,7 @@ impl Shared {
     }
 
     /// A good build: swap in the new site, clear the errors, tell the browsers.
-    pub fn publish(&self, files: Vec<(String, Vec<u8>)>) {
+    pub fn publish(&self, files: Vec<(String, crate::render::Bytes)>) {
         let mut s = self.lock();
         s.site = Some(Arc::new(files.into_iter().collect()));
         s.generation += 1;
@@ -247,7 +247,7 @@ pub fn respond(shared: &Arc<Shared>, req: &Request) -> Response {
         let html = String::from_utf8_lossy(bytes);
         Response::new(status, ctype, inject(&html, base, generation, &errors))
     } else {
-        Response::new(status, ctype, bytes.clone())
+        Response::new(status, ctype, bytes.to_vec())
     }
 }
 

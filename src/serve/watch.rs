@@ -11,7 +11,7 @@
 
 use super::Shared;
 use crate::pipeline::{self, Failure, Options};
-use crate::render::RenderCache;
+use crate::render::{Collect, RenderCache};
 use crate::urls::LinkStyle;
 use notify::{EventKind, RecursiveMode, Watcher};
 use std::collections::BTreeSet;
@@ -63,7 +63,10 @@ impl Rebuilder {
                     links: self.links.clone(),
                     now,
                 };
-                pipeline::build_cached(&opts, &mut self.cache).map_err(Ok)
+                let sink = Collect::default();
+                pipeline::build_into(&opts, &mut self.cache, &sink)
+                    .map(|report| (report, sink.into_files()))
+                    .map_err(Ok)
             });
         let ms = start.elapsed().as_millis();
         let when = clock();
@@ -73,7 +76,7 @@ impl Rebuilder {
             [one, rest @ ..] => format!(" efter ändring i {one} med flera ({} till)", rest.len()),
         };
         match result {
-            Ok(built) => {
+            Ok((built, files)) => {
                 let warnings: Vec<String> =
                     built.diags.sorted().iter().map(|d| d.to_string()).collect();
                 if warnings != self.last_warnings {
@@ -84,7 +87,7 @@ impl Rebuilder {
                 }
                 let fixed = self.last_errors.take().is_some();
                 let s = self.cache.stats;
-                shared.publish(built.files);
+                shared.publish(files);
                 if !self.quiet || fixed {
                     let stages: Vec<String> = built
                         .timings

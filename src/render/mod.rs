@@ -1,0 +1,849 @@
+//! Render stage: Markdown through pulldown-cmark and the sanitiser, pages through tera
+//! and the post-process stage, in parallel with rayon. Each page goes to a [`Sink`] as
+//! soon as it is rendered (`build` writes it to the staging folder), and what the search
+//! index needs is read from it on the way, so a build never holds the whole site in
+//! memory. Broken internal links in Markdown are found here, where every page of the site
+//! is known.
+
+mod pages;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, IoFailure, Pos, PosCursor};
+use crate::model::{Routine, Site};
+use crate::search::SearchDoc;
+use crate::urls::{LinkStyle, depth_of, normalize};
+use crate::{export, markdown, postprocess, theme};
+pub use pages::slugify;
+use pages::{Page, SEARCH_PAGE, Spec, page_ctx};
+use rayon::prelude::*;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// One file of the output: its path below the output root, and its bytes.
+pub type OutFile = (String, Vec<u8>);
+
+/// A file's bytes, shared between the render cache, `serve` and the writer.
+pub type Bytes = Arc<Vec<u8>>;
+
+/// Where rendered files go, as soon as each is ready (from many threads at once).
+pub trait Sink: Sync {
+    fn put(&self, path: &str, bytes: Bytes) -> Result<(), IoFailure>;
+}
+
+/// A sink that keeps every file in memory (`check`, `serve`, tests).
+#[derive(Default)]
+pub struct Collect(Mutex<Vec<(String, Bytes)>>);
+
+impl Collect {
+    /// The files, sorted by path.
+    pub fn into_files(self) -> Vec<(String, Bytes)> {
+        let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        files
+    }
+}
+
+impl Sink for Collect {
+    fn put(&self, path: &str, bytes: Bytes) -> Result<(), IoFailure> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path.to_string(), bytes));
+        Ok(())
+    }
+}
+
+/// A sink that drops everything (`check` renders only to find errors).
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: &str, _: Bytes) -> Result<(), IoFailure> {
+        Ok(())
+    }
+}
+
+impl Sink for crate::output::Staging {
+    fn put(&self, path: &str, bytes: Bytes) -> Result<(), IoFailure> {
+        self.write(path, &bytes)
+    }
+}
+
+/// Why a render stopped.
+#[derive(Debug)]
+pub enum RenderError {
+    /// Errors in the content or the templates.
+    Content(Diagnostics),
+    /// The sink could not take a file.
+    Io(IoFailure),
+}
+
+impl From<Diagnostics> for RenderError {
+    fn from(d: Diagnostics) -> Self {
+        RenderError::Content(d)
+    }
+}
+
+impl From<Diagnostic> for RenderError {
+    fn from(d: Diagnostic) -> Self {
+        RenderError::Content(Diagnostics::from(d))
+    }
+}
+
+impl From<IoFailure> for RenderError {
+    fn from(e: IoFailure) -> Self {
+        RenderError::Io(e)
+    }
+}
+
+pub struct RenderOptions {
+    pub links: LinkStyle,
+}
+
+/// What a previous render produced, so the next one redoes only what changed: the
+/// compiled templates (kept while no theme file changes), each routine's Markdown HTML
+/// (kept while its file and the set of pages it may link to are the same) and each
+/// rendered page with its search document (kept while the inputs it is made from are
+/// the same: see [`RenderCache::fingerprint`]). Every output is a pure function of those
+/// inputs, so a cached render is byte for byte the same as a fresh one; `serve` keeps one
+/// cache between rebuilds.
+pub struct RenderCache {
+    /// Whether to remember this render for the next one (`serve`); a one-shot `build`
+    /// neither fingerprints pages nor keeps a copy of them.
+    keep: bool,
+    tera: Option<(u64, tera::Tera)>,
+    markdown: HashMap<String, CachedMarkdown>,
+    pages: HashMap<String, CachedPage>,
+    /// What the last render did.
+    pub stats: RenderStats,
+}
+
+/// A routine's Markdown: (input hash, sanitised HTML, link diagnostics).
+type CachedMarkdown = (u64, Arc<String>, Vec<Diagnostic>);
+/// A page: (input fingerprint, page bytes, search document).
+type CachedPage = (u64, Bytes, Option<Arc<SearchDoc>>);
+
+impl Default for RenderCache {
+    fn default() -> Self {
+        RenderCache {
+            keep: true,
+            tera: None,
+            markdown: HashMap::new(),
+            pages: HashMap::new(),
+            stats: RenderStats::default(),
+        }
+    }
+}
+
+impl RenderCache {
+    /// A cache for a single build: nothing is remembered.
+    pub fn one_shot() -> RenderCache {
+        RenderCache {
+            keep: false,
+            ..RenderCache::default()
+        }
+    }
+}
+
+/// How much work the last render did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RenderStats {
+    /// Time spent building the search index (part of the render).
+    pub search_time: std::time::Duration,
+    pub templates_compiled: bool,
+    pub markdown_rendered: usize,
+    pub markdown_total: usize,
+    pub pages_rendered: usize,
+    pub pages_total: usize,
+    /// Files handed to the sink.
+    pub files: usize,
+}
+
+/// A fast 64-bit hash for change detection (not for hash tables facing untrusted keys):
+/// eight bytes at a time, multiply and rotate. Tens of megabytes of sources are hashed on
+/// every `serve` rebuild, so SipHash would be a measurable part of it.
+pub fn content_hash(parts: &[&[u8]]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h: u64 = 0x243F_6A88_85A3_08D3;
+    for p in parts {
+        h = (h ^ p.len() as u64).wrapping_mul(K).rotate_left(29);
+        let mut chunks = p.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            h = (h ^ w).wrapping_mul(K).rotate_left(29);
+        }
+        let mut last = [0u8; 8];
+        let rem = chunks.remainder();
+        last[..rem.len()].copy_from_slice(rem);
+        h = (h ^ u64::from_le_bytes(last))
+            .wrapping_mul(K)
+            .rotate_left(29);
+    }
+    h ^ (h >> 32)
+}
+
+/// The inputs a page is made from, as hashes, so `serve` can tell which pages an edit
+/// touches without building every page's context. Pages of one municipality depend on the
+/// site-wide inputs (site settings, systems, theme, link style, "now", the set of pages)
+/// and on that municipality's data file, providers and routines' front matter; a routine
+/// page on its municipality's data file and its own routine file. Pages that draw on every municipality (home, systems,
+/// search) are fingerprinted by their whole context instead.
+struct Fingerprints {
+    global: u64,
+    /// By municipality slug: its data file, routines and providers.
+    municipality: HashMap<String, u64>,
+    /// By municipality slug: its data file only.
+    municipality_data: HashMap<String, u64>,
+    /// By routine source path.
+    routine: HashMap<String, u64>,
+}
+
+impl Fingerprints {
+    fn new(site: &Site, theme_hash: u64, page_set_hash: u64, links: &str) -> Fingerprints {
+        let text = |path: &str| site.files.get(path).map(String::as_bytes).unwrap_or(b"");
+        let mut own: HashSet<&str> = HashSet::new();
+        let mut routine = HashMap::new();
+        let mut municipality = HashMap::new();
+        let mut municipality_data = HashMap::new();
+        for m in &site.municipalities {
+            own.insert(&m.path);
+            let data = content_hash(&[text(&m.path)]);
+            let mut parts: Vec<u64> = vec![data];
+            for r in &m.routines {
+                own.insert(&r.path);
+                let t = text(&r.path);
+                routine.insert(r.path.clone(), content_hash(&[t]));
+                // Other pages show a routine's front matter, never its body.
+                parts.push(content_hash(&[t.get(..r.body_offset).unwrap_or(t)]));
+            }
+            for p in site
+                .providers
+                .iter()
+                .filter(|p| p.data.municipality.as_str() == m.slug)
+            {
+                parts.push(content_hash(&[p.path.as_bytes(), text(&p.path)]));
+            }
+            let bytes: Vec<u8> = parts.iter().flat_map(|h| h.to_le_bytes()).collect();
+            municipality.insert(m.slug.clone(), content_hash(&[&bytes]));
+            municipality_data.insert(m.slug.clone(), data);
+        }
+        for p in &site.providers {
+            own.insert(&p.path);
+        }
+        let mut parts: Vec<&[u8]> = Vec::new();
+        for (path, t) in &site.files {
+            if !own.contains(path.as_str()) {
+                parts.push(path.as_bytes());
+                parts.push(t.as_bytes());
+            }
+        }
+        let now = site.now.as_nanosecond().to_le_bytes();
+        let (th, ph) = (theme_hash.to_le_bytes(), page_set_hash.to_le_bytes());
+        parts.extend([&th[..], &ph[..], &now[..], links.as_bytes()]);
+        Fingerprints {
+            global: content_hash(&parts),
+            municipality,
+            municipality_data,
+            routine,
+        }
+    }
+
+    /// The page's fingerprint, or `None` when only its whole context will do.
+    fn of(&self, page: &Page) -> Option<u64> {
+        let g = self.global.to_le_bytes();
+        let h = |parts: &[u64]| {
+            let bytes: Vec<u8> = parts.iter().flat_map(|x| x.to_le_bytes()).collect();
+            content_hash(&[&g, page.path.as_bytes(), page.template.as_bytes(), &bytes])
+        };
+        match page.spec {
+            Spec::Municipality(m) | Spec::Checklist(m) | Spec::Provider(m, _) => {
+                Some(h(&[*self.municipality.get(&m.slug)?]))
+            }
+            Spec::Routine(m, r) => Some(h(&[
+                *self.municipality_data.get(&m.slug)?,
+                *self.routine.get(&r.path)?,
+            ])),
+            _ => None,
+        }
+    }
+}
+
+/// Does this page feed the search index?
+fn searchable(path: &str) -> bool {
+    path.ends_with("index.html")
+        && !path.starts_with("utforare/")
+        && path.contains('/')
+        && !path.starts_with("tillganglighet/")
+}
+
+/// Like [`render`], reusing and refreshing `cache`, handing each file to `sink` as soon as
+/// it is ready. On an error, some files may have gone to the sink already: `build`'s
+/// sink is a staging folder that is then thrown away.
+pub fn render_cached(
+    site: &Site,
+    root: &Path,
+    opts: &RenderOptions,
+    cache: &mut RenderCache,
+    sink: &dyn Sink,
+) -> Result<RenderStats, RenderError> {
+    let mut stats = RenderStats::default();
+    let result = render_inner(site, root, opts, cache, sink, &mut stats);
+    cache.stats = stats;
+    result.map(|()| stats)
+}
+
+fn render_inner(
+    site: &Site,
+    root: &Path,
+    opts: &RenderOptions,
+    cache: &mut RenderCache,
+    sink: &dyn Sink,
+    stats: &mut RenderStats,
+) -> Result<(), RenderError> {
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    let theme_files = theme::load(root).map_err(Diagnostics::from)?;
+    let theme_hash = {
+        let parts: Vec<&[u8]> = theme_files
+            .iter()
+            .flat_map(|(n, t, _)| [n.as_bytes(), t.as_bytes()])
+            .collect();
+        content_hash(&parts)
+    };
+    let tera = match cache.tera.take() {
+        Some((h, tera)) if h == theme_hash => tera,
+        _ => {
+            stats.templates_compiled = true;
+            build_tera(&theme_files)?
+        }
+    };
+    let tera = &cache.tera.insert((theme_hash, tera)).1;
+    let keep = cache.keep;
+
+    let page_set = page_set(site);
+    let page_set_hash = {
+        let parts: Vec<&[u8]> = page_set.iter().map(|p| p.as_bytes()).collect();
+        content_hash(&parts)
+    };
+    let links = format!("{:?}", opts.links);
+    let prints = keep.then(|| Fingerprints::new(site, theme_hash, page_set_hash, &links));
+
+    // Markdown: rendered with the page in a one-shot build; kept by source path for serve.
+    let old_markdown = std::mem::take(&mut cache.markdown);
+    let new_markdown: Mutex<HashMap<String, CachedMarkdown>> = Mutex::new(HashMap::new());
+    let markdown_diags: Mutex<Vec<(usize, Vec<Diagnostic>)>> = Mutex::new(Vec::new());
+    let markdown_rendered = AtomicUsize::new(0);
+    let body_of = |idx: usize, r: &Routine| -> Arc<String> {
+        let text = site.files.get(&r.path).map(String::as_str).unwrap_or("");
+        let key = if keep {
+            content_hash(&[
+                text.as_bytes(),
+                &r.body_offset.to_le_bytes(),
+                r.body.as_bytes(),
+                &page_set_hash.to_le_bytes(),
+            ])
+        } else {
+            0
+        };
+        let (html, d) = match old_markdown.get(&r.path) {
+            Some((h, html, d)) if keep && *h == key => (html.clone(), d.clone()),
+            _ => {
+                markdown_rendered.fetch_add(1, Relaxed);
+                let (html, d) = routine_html(r, &site.files, &page_set);
+                (Arc::new(html), d)
+            }
+        };
+        if !d.is_empty() {
+            markdown_diags
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((idx, d.clone()));
+        }
+        if keep {
+            new_markdown
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(r.path.clone(), (key, html.clone(), d));
+        }
+        html
+    };
+
+    let mut pages = pages::pages(site);
+    // The search page is rendered last: its subject index comes from the other pages.
+    let search_page = pages
+        .iter()
+        .position(|p| p.path == SEARCH_PAGE)
+        .map(|i| pages.remove(i));
+    let old_pages = std::mem::take(&mut cache.pages);
+    let new_pages: Mutex<HashMap<String, CachedPage>> = Mutex::new(HashMap::new());
+    let pages_rendered = AtomicUsize::new(0);
+    let files = AtomicUsize::new(0);
+
+    // Renders one page (or reuses it), hands it to the sink and returns its search doc.
+    let render_one = |idx: usize,
+                      p: &Page,
+                      subjects: Option<Value>|
+     -> Result<Option<Arc<SearchDoc>>, RenderError> {
+        PAGES_RENDERED.fetch_add(1, Relaxed);
+        let print = prints.as_ref().and_then(|f| f.of(p));
+        if let Some(fp) = print
+            && let Some((h, bytes, doc)) = old_pages.get(&p.path)
+            && *h == fp
+        {
+            if let Spec::Routine(_, r) = p.spec {
+                // Keep the routine's Markdown (and its diagnostics) for the next render.
+                body_of(idx, r);
+            }
+            files.fetch_add(1, Relaxed);
+            sink.put(&p.path, bytes.clone())?;
+            new_pages
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(p.path.clone(), (fp, bytes.clone(), doc.clone()));
+            return Ok(doc.clone());
+        }
+        let body = match p.spec {
+            Spec::Routine(_, r) => Some(body_of(idx, r)),
+            _ => None,
+        };
+        let ctx_value = page_ctx(site, p, body.as_deref().map(String::as_str), subjects);
+        drop(body);
+        let key = match print {
+            Some(fp) => fp,
+            None if keep => {
+                let ctx_text = serde_json::to_string(&ctx_value).unwrap_or_default();
+                content_hash(&[
+                    &theme_hash.to_le_bytes(),
+                    links.as_bytes(),
+                    p.path.as_bytes(),
+                    p.template.as_bytes(),
+                    ctx_text.as_bytes(),
+                ])
+            }
+            None => 0,
+        };
+        if keep
+            && print.is_none()
+            && let Some((h, bytes, doc)) = old_pages.get(&p.path)
+            && *h == key
+        {
+            files.fetch_add(1, Relaxed);
+            sink.put(&p.path, bytes.clone())?;
+            new_pages
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(p.path.clone(), (key, bytes.clone(), doc.clone()));
+            return Ok(doc.clone());
+        }
+        pages_rendered.fetch_add(1, Relaxed);
+        let ctx =
+            tera::Context::from_value(ctx_value).map_err(|e| template_error(p.template, &e))?;
+        let html = tera
+            .render(p.template, &ctx)
+            .map_err(|e| template_error(p.template, &e))?;
+        drop(ctx);
+        let html = postprocess::process(&html, depth_of(&p.path), &opts.links).map_err(|e| {
+            Diagnostic::error(
+                p.template,
+                Pos::new(1, 1),
+                format!("efterbearbetning misslyckades: {e}"),
+            )
+        })?;
+        let doc = searchable(&p.path)
+            .then(|| crate::search::extract_docs(&html, p.path.trim_end_matches("index.html")))
+            .filter(|d| d.kind != crate::search::DocKind::Page)
+            .map(Arc::new);
+        let bytes: Bytes = Arc::new(html.into_bytes());
+        files.fetch_add(1, Relaxed);
+        sink.put(&p.path, bytes.clone())?;
+        if keep {
+            new_pages
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(p.path.clone(), (key, bytes, doc.clone()));
+        }
+        Ok(doc)
+    };
+
+    stats.pages_total = pages.len() + usize::from(search_page.is_some());
+    let rendered: Vec<Result<Option<Arc<SearchDoc>>, RenderError>> = pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| render_one(i, p, None))
+        .collect();
+    stats.markdown_total = site.municipalities.iter().map(|m| m.routines.len()).sum();
+    stats.markdown_rendered = markdown_rendered.load(Relaxed);
+    // Markdown problems first, in page order, as one set; then the first other failure.
+    let mut diags = Diagnostics::new();
+    let mut md = std::mem::take(&mut *markdown_diags.lock().unwrap_or_else(|e| e.into_inner()));
+    md.sort_by_key(|(i, _)| *i);
+    for (_, d) in md {
+        d.into_iter().for_each(|x| diags.push(x));
+    }
+    if diags.has_errors() {
+        return Err(RenderError::Content(diags));
+    }
+    let mut docs: Vec<Arc<SearchDoc>> = Vec::new();
+    for r in rendered {
+        docs.extend(r?);
+    }
+    if keep {
+        cache.markdown =
+            std::mem::take(&mut *new_markdown.lock().unwrap_or_else(|e| e.into_inner()));
+    }
+
+    let search_started = std::time::Instant::now();
+    let mut docs: Vec<SearchDoc> = docs.into_iter().map(Arc::unwrap_or_clone).collect();
+    docs.extend(data_docs(site));
+    if let Some(page) = &search_page {
+        let subjects = subjects_json(&docs);
+        render_one(usize::MAX, page, Some(subjects))?;
+    }
+    stats.pages_rendered = pages_rendered.load(Relaxed);
+    stats.files = files.load(Relaxed);
+    if keep {
+        cache.pages = std::mem::take(&mut *new_pages.lock().unwrap_or_else(|e| e.into_inner()));
+    }
+
+    // The search index, then every other file.
+    let mut rest: Vec<(String, Bytes)> = crate::search::build_index(&docs)
+        .into_iter()
+        .map(|(p, b)| (p, Arc::new(b)))
+        .collect();
+    drop(docs);
+    stats.search_time = search_started.elapsed();
+    for (name, text, _) in &theme_files {
+        if let Some(path) = name.strip_prefix("static/") {
+            rest.push((
+                format!("static/{path}"),
+                Arc::new(text.clone().into_bytes()),
+            ));
+        }
+    }
+    if let Some(css) = theme::site_css(site.config.colors.as_ref()) {
+        rest.push(("static/css/site.css".into(), Arc::new(css.into_bytes())));
+    }
+    if let Some(logo) = &site.config.logo {
+        let src = theme::site_static_file(root, &logo.file.0);
+        let bytes = src.as_ref().and_then(|p| std::fs::read(p).ok());
+        let Some(bytes) = bytes else {
+            return Err(Diagnostic::error(
+                crate::loader::SITE_FILE,
+                Pos::new(1, 1),
+                format!("logotypen `{}` kan inte läsas", logo.file),
+            )
+            .into());
+        };
+        rest.push((format!("static/{}", logo.file), Arc::new(bytes)));
+    }
+    rest.extend(other_files(site).into_iter().map(|(p, b)| (p, Arc::new(b))));
+    stats.files += rest.len();
+    rest.into_par_iter()
+        .try_for_each(|(p, b)| sink.put(&p, b))?;
+    Ok(())
+}
+
+/// The JSON export and the calendar files, made in parallel.
+fn other_files(site: &Site) -> Vec<OutFile> {
+    let mut jobs: Vec<Box<dyn Fn() -> OutFile + Send + Sync + '_>> = Vec::new();
+    for m in &site.municipalities {
+        jobs.push(Box::new(move || export::municipality_json(site, m)));
+        jobs.push(Box::new(move || {
+            (
+                format!("{}/kalender.ics", m.slug),
+                crate::schedule::maintenance_ics(&m.slug, &m.data, site.now).into_bytes(),
+            )
+        }));
+    }
+    jobs.push(Box::new(move || export::index_json(site)));
+    for p in &site.providers {
+        let Some(m) = site.municipality(p.data.municipality.as_str()) else {
+            continue;
+        };
+        jobs.push(Box::new(move || {
+            // Only the steps for the provider's services, as on its page.
+            let mut due = crate::schedule::due_dates(&m.data, p.data.start_date.0);
+            due.retain(|id, _| {
+                m.data.checklist.iter().any(|s| {
+                    s.id.as_str() == id
+                        && (s.services.is_empty()
+                            || s.services.iter().any(|x| p.data.services.contains(x)))
+                })
+            });
+            let ics = crate::schedule::checklist_ics(
+                &format!("utforare-{}", p.id),
+                &p.data.name,
+                &m.data,
+                &due,
+                site.now,
+            );
+            (
+                format!("utforare/{}/checklista.ics", p.id),
+                ics.into_bytes(),
+            )
+        }));
+    }
+    jobs.par_iter().map(|job| job()).collect()
+}
+
+fn template_error(template: &str, e: &tera::Error) -> Diagnostic {
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    Diagnostic::error(format!("{}/templates/{template}", theme::THEME_DIR), Pos::new(1, 1), format!("mallfel: {msg}"))
+        .with_hint("kontrollera mallens syntax; ta bort din egen version under themes/ för att använda det inbyggda temat")
+}
+
+fn build_tera(files: &[(String, String, String)]) -> Result<tera::Tera, Diagnostic> {
+    let mut tera = tera::Tera::default();
+    let templates: Vec<(String, String)> = files
+        .iter()
+        .filter_map(|(n, t, _)| {
+            n.strip_prefix("templates/")
+                .map(|n| (n.to_string(), t.clone()))
+        })
+        .collect();
+    tera.add_raw_templates(templates)
+        .map_err(|e| template_error("(mallar)", &e))?;
+    tera.autoescape_on(vec![".html"]);
+    tera.set_escape_fn(escape_html);
+    Ok(tera)
+}
+
+/// One search document per contact and e-service, so the type filter can find them
+/// (the pages themselves are read back as they are rendered).
+fn data_docs(site: &Site) -> Vec<SearchDoc> {
+    use crate::search::{DocKind, Section};
+    let mut docs = Vec::new();
+    for m in &site.municipalities {
+        let muni = Some((m.slug.clone(), m.data.name.clone()));
+        for c in &m.data.contacts {
+            let mut text = vec![c.purpose.clone()];
+            text.extend(c.phone.iter().map(|p| p.0.clone()));
+            text.extend(c.email.iter().map(|e| e.0.clone()));
+            text.extend(c.who_may_contact.clone());
+            text.extend(c.covers.iter().cloned());
+            docs.push(SearchDoc {
+                url: format!("{}/#kontakt-{}", m.slug, c.id),
+                title: c.name.clone(),
+                municipality: muni.clone(),
+                kind: DocKind::Contact,
+                sections: vec![Section {
+                    anchor: None,
+                    heading: c.name.clone(),
+                    text: text.join(" "),
+                }],
+            });
+        }
+        for e in &m.data.eservices {
+            let mut text = vec![e.orders.clone()];
+            text.extend(e.location.clone());
+            text.extend(e.note.clone());
+            docs.push(SearchDoc {
+                url: format!("{}/#e-tjanst-{}", m.slug, e.id),
+                title: e.name.clone(),
+                municipality: muni.clone(),
+                kind: DocKind::EService,
+                sections: vec![Section {
+                    anchor: None,
+                    heading: e.name.clone(),
+                    text: text.join(" "),
+                }],
+            });
+        }
+    }
+    docs
+}
+
+/// Entries listed under one term of the A–Ö register; past that the register says how many
+/// more pages there are, so the page stays small on a portal with hundreds of
+/// municipalities.
+const SUBJECT_ENTRIES: usize = 25;
+
+fn subjects_json(docs: &[crate::search::SearchDoc]) -> Value {
+    let letters: Vec<Value> = crate::search::subject_index(docs)
+        .into_iter()
+        .map(|(letter, terms)| {
+            let terms: Vec<Value> = terms
+                .into_iter()
+                .map(|(term, pages)| {
+                    let more = pages.len().saturating_sub(SUBJECT_ENTRIES);
+                    let pages: Vec<Value> = pages
+                        .into_iter()
+                        .take(SUBJECT_ENTRIES)
+                        .map(|(title, url)| json!({"title": title, "url": url}))
+                        .collect();
+                    json!({"term": term, "pages": pages, "more": more})
+                })
+                .collect();
+            json!({"letter": letter, "terms": terms})
+        })
+        .collect();
+    Value::Array(letters)
+}
+
+/// Pages rendered so far in this process, for progress output on long builds.
+pub static PAGES_RENDERED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// HTML escaping for every value a template prints. Unlike tera's default it leaves `/`
+/// alone, so `@/` links built from data stay recognisable to the post-process stage.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Every page path an internal link may point at (normalised, without `@/`).
+pub fn page_set(site: &Site) -> BTreeSet<String> {
+    let mut s = BTreeSet::new();
+    for p in ["", "system/", "sok/", "tillganglighet/", "data/index.json"] {
+        s.insert(p.to_string());
+    }
+    for m in &site.municipalities {
+        s.insert(format!("{}/", m.slug));
+        s.insert(format!("{}/checklista/", m.slug));
+        s.insert(format!("{}/kalender.ics", m.slug));
+        s.insert(format!("data/{}.json", m.slug));
+        for r in &m.routines {
+            s.insert(format!("{}/{}/", m.slug, r.slug));
+        }
+    }
+    for sys in &site.systems {
+        s.insert(format!("system/{}/", sys.id));
+    }
+    for p in &site.providers {
+        s.insert(format!("utforare/{}/", p.id));
+    }
+    s
+}
+
+fn routine_html(
+    r: &Routine,
+    files: &BTreeMap<String, String>,
+    pages: &BTreeSet<String>,
+) -> (String, Vec<Diagnostic>) {
+    let out = markdown::render(&r.body);
+    let text = files.get(&r.path).map(String::as_str).unwrap_or("");
+    let mut diags = Vec::new();
+    let mut cursor = PosCursor::new(text);
+    if let Some(at) = out.too_deep {
+        diags.push(
+            Diagnostic::error(
+                &r.path,
+                cursor.at(r.body_offset + at),
+                format!(
+                    "texten är för djupt nästlad (mer än {} nivåer av listor, citat eller HTML-taggar)",
+                    crate::sanitize::MAX_NESTING
+                ),
+            )
+            .with_hint("platta till strukturen och stäng de HTML-taggar som öppnas"),
+        );
+        return (String::new(), diags);
+    }
+    for link in &out.links {
+        let pos = cursor.at(r.body_offset + link.offset);
+        if let Some((msg, hint)) = crate::sanitize::url_problem(&link.url) {
+            diags.push(Diagnostic::error(&r.path, pos, msg).with_hint(hint));
+            continue;
+        }
+        if link.raw_html {
+            // Other addresses in raw HTML are left to the sanitiser.
+            continue;
+        }
+        let url = link.url.as_str();
+        if let Some(target) = url.strip_prefix("@/") {
+            let (path, _) = normalize(target);
+            if !pages.contains(&path) {
+                let best = pages
+                    .iter()
+                    .map(|p| (strsim::jaro_winkler(&path, p), p))
+                    .filter(|(s, _)| *s > 0.8)
+                    .max_by(|a, b| a.0.total_cmp(&b.0))
+                    .map(|(_, p)| p);
+                let hint = match best {
+                    Some(p) => format!("menade du `@/{p}`?"),
+                    None => "interna länkar skrivs @/<kommun>/<rutin>/, @/<kommun>/ eller @/system/<system>/".into(),
+                };
+                diags.push(
+                    Diagnostic::error(
+                        &r.path,
+                        pos,
+                        format!("trasig intern länk `{url}`: sidan finns inte"),
+                    )
+                    .with_hint(hint),
+                );
+            }
+        } else if !(url.starts_with("https://")
+            || url.starts_with("http://")
+            || url.starts_with("mailto:")
+            || url.starts_with("tel:")
+            || url.starts_with('#'))
+        {
+            diags.push(
+                Diagnostic::error(&r.path, pos, format!("länken `{url}` går inte att följa"))
+                    .with_hint("länka till andra sidor i portalen med @/<kommun>/<rutin>/, och till webben med https://"),
+            );
+        }
+    }
+    (wrap_tables(&crate::sanitize::clean_html(&out.html)), diags)
+}
+
+/// Puts each table of sanitised routine HTML in a keyboard-scrollable region, so a wide
+/// table scrolls on its own on a phone instead of making the whole page scroll sideways.
+fn wrap_tables(html: &str) -> String {
+    let mut n = 0;
+    let mut out = String::with_capacity(html.len() + 128);
+    let mut rest = html;
+    while let Some(i) = rest.find("<table>") {
+        n += 1;
+        out.push_str(&rest[..i]);
+        out.push_str(&format!(
+            "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Tabell {n}\">"
+        ));
+        let after = &rest[i..];
+        match after.find("</table>") {
+            Some(j) => {
+                out.push_str(&after[..j + "</table>".len()]);
+                out.push_str("</div>");
+                rest = &after[j + "</table>".len()..];
+            }
+            None => {
+                out.push_str(after);
+                out.push_str("</div>");
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap_tables;
+
+    #[test]
+    fn tables_get_a_scrollable_region_each() {
+        let html = "<p>a</p><table><tr><td>1</td></tr></table><p>b</p><table></table>";
+        assert_eq!(
+            wrap_tables(html),
+            "<p>a</p><div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Tabell 1\">\
+             <table><tr><td>1</td></tr></table></div><p>b</p>\
+             <div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Tabell 2\">\
+             <table></table></div>"
+        );
+        assert_eq!(wrap_tables("<p>&lt;table&gt;</p>"), "<p>&lt;table&gt;</p>");
+    }
+}
