@@ -23,6 +23,8 @@ pub struct Rendered {
     /// [`sanitize::MAX_NESTING`](crate::sanitize::MAX_NESTING), if they do; such HTML must
     /// not be sanitised (it would take quadratic time) and is an error.
     pub too_deep: Option<usize>,
+    /// Whether the text has raw HTML (which only the sanitiser may let through).
+    pub raw_html: bool,
 }
 
 pub fn options() -> Options {
@@ -43,6 +45,7 @@ pub fn render(md: &str) -> Rendered {
     let mut depth = 0usize;
     let mut raw = crate::sanitize::Nesting::default();
     let mut too_deep = None;
+    let mut raw_html = false;
     let events: Vec<Event> = Parser::new_ext(md, options())
         .into_offset_iter()
         .map(|(ev, range)| {
@@ -68,6 +71,7 @@ pub fn render(md: &str) -> Rendered {
             }
             match &ev {
                 Event::Html(h) | Event::InlineHtml(h) => {
+                    raw_html = true;
                     // Addresses in raw HTML are checked like Markdown links, so a
                     // `javascript:` link is an error at its position, not silently dropped.
                     links.extend(html_urls(h).into_iter().map(|(i, url)| Link {
@@ -105,7 +109,7 @@ pub fn render(md: &str) -> Rendered {
                 }
                 _ => {}
             }
-            shift_heading(ev)
+            plain(shift_heading(ev))
         })
         .collect();
     let events = with_heading_ids(events);
@@ -116,6 +120,31 @@ pub fn render(md: &str) -> Rendered {
         links,
         headings,
         too_deep,
+        raw_html,
+    }
+}
+
+/// Drops what the sanitiser would remove anyway, so Markdown without raw HTML comes out
+/// of pulldown-cmark already clean: heading classes and attributes (`{.x key=v}`; the
+/// id stays), table alignment (inline `style`, which the pages' CSP forbids too) and the
+/// language class of fenced code.
+fn plain(ev: Event<'_>) -> Event<'_> {
+    use pulldown_cmark::{CodeBlockKind, Tag as T};
+    match ev {
+        Event::Start(T::Heading { level, id, .. }) => Event::Start(T::Heading {
+            level,
+            id,
+            classes: Vec::new(),
+            attrs: Vec::new(),
+        }),
+        Event::Start(T::Table(aligns)) => Event::Start(T::Table(vec![
+            pulldown_cmark::Alignment::None;
+            aligns.len()
+        ])),
+        Event::Start(T::CodeBlock(CodeBlockKind::Fenced(_))) => {
+            Event::Start(T::CodeBlock(CodeBlockKind::Indented))
+        }
+        other => other,
     }
 }
 

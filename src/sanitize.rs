@@ -173,6 +173,25 @@ pub fn clean_html(html: &str) -> String {
     BUILDER.clean(html).to_string()
 }
 
+/// The HTML of rendered Markdown, safe to publish. pulldown-cmark escapes all text and
+/// attribute values itself, and [`markdown::render`](crate::markdown::render) drops the
+/// attributes the allow-list does not have, so only raw HTML and link addresses can bring
+/// in anything unsafe: Markdown with neither raw HTML nor a questionable address is
+/// passed through as it is (no second parse), everything else goes through
+/// [`clean_html`]. `tests/properties.rs` checks that the pass-through output stays
+/// inside the allow-list.
+pub fn markdown_html(rendered: &crate::markdown::Rendered) -> String {
+    let risky = rendered.raw_html
+        || rendered.too_deep.is_some()
+        || rendered.links.iter().any(|l| url_problem(&l.url).is_some())
+        || rendered.html.contains('\0');
+    if risky {
+        clean_html(&rendered.html)
+    } else {
+        rendered.html.clone()
+    }
+}
+
 /// What is wrong with a link or image address written in the content, if anything: a
 /// Swedish message and hint for `javascript:`, `data:` and `vbscript:` addresses
 /// (also when disguised with case, leading whitespace or control characters, embedded

@@ -797,7 +797,7 @@ fn routine_html(
             );
         }
     }
-    (wrap_tables(&crate::sanitize::clean_html(&out.html)), diags)
+    (wrap_tables(&crate::sanitize::markdown_html(&out)), diags)
 }
 
 /// Puts each table of sanitised routine HTML in a keyboard-scrollable region, so a wide
