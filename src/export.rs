@@ -46,6 +46,9 @@ pub fn municipality_json(site: &Site, m: &MunicipalityEntry) -> OutFile {
     (format!("data/{}.json", m.slug), pretty(&doc))
 }
 
+/// Path of the index file.
+pub const INDEX_JSON: &str = "data/index.json";
+
 /// `data/index.json`.
 pub fn index_json(site: &Site) -> OutFile {
     let index: Vec<Value> = site

@@ -114,6 +114,8 @@ pub struct RenderCache {
     tera: Option<(u64, tera::Tera)>,
     markdown: HashMap<String, CachedMarkdown>,
     pages: HashMap<String, CachedPage>,
+    /// The JSON export and calendar files: (input key, bytes).
+    files: HashMap<String, (u64, Bytes)>,
     /// What the last render did.
     pub stats: RenderStats,
 }
@@ -130,6 +132,7 @@ impl Default for RenderCache {
             tera: None,
             markdown: HashMap::new(),
             pages: HashMap::new(),
+            files: HashMap::new(),
             stats: RenderStats::default(),
         }
     }
@@ -186,16 +189,23 @@ pub fn content_hash(parts: &[&[u8]]) -> u64 {
 /// touches without building every page's context. Pages of one municipality depend on the
 /// site-wide inputs (site settings, systems, theme, link style, "now", the set of pages)
 /// and on that municipality's data file, providers and routines' front matter; a routine
-/// page on its municipality's data file and its own routine file. Pages that draw on every municipality (home, systems,
-/// search) are fingerprinted by their whole context instead.
+/// page on its municipality's data file and its own routine file; the home and system
+/// pages on every municipality's data, providers and front matter. The search page, made
+/// from every page's text, is fingerprinted by its whole context instead.
 struct Fingerprints {
     global: u64,
+    /// Every municipality's data file, providers and routines' front matter.
+    all_municipalities: u64,
     /// By municipality slug: its data file, routines and providers.
     municipality: HashMap<String, u64>,
     /// By municipality slug: its data file only.
     municipality_data: HashMap<String, u64>,
+    /// By municipality slug: its data file, whole routines and providers.
+    municipality_full: HashMap<String, u64>,
     /// By routine source path.
     routine: HashMap<String, u64>,
+    /// By provider id.
+    provider: HashMap<String, u64>,
 }
 
 impl Fingerprints {
@@ -205,30 +215,50 @@ impl Fingerprints {
         let mut routine = HashMap::new();
         let mut municipality = HashMap::new();
         let mut municipality_data = HashMap::new();
+        let mut municipality_full = HashMap::new();
+        let provider: HashMap<String, u64> = site
+            .providers
+            .iter()
+            .map(|p| {
+                own.insert(&p.path);
+                (
+                    p.id.clone(),
+                    content_hash(&[p.path.as_bytes(), text(&p.path)]),
+                )
+            })
+            .collect();
+        let combine = |parts: &[u64]| {
+            let bytes: Vec<u8> = parts.iter().flat_map(|h| h.to_le_bytes()).collect();
+            content_hash(&[&bytes])
+        };
         for m in &site.municipalities {
             own.insert(&m.path);
             let data = content_hash(&[text(&m.path)]);
             let mut parts: Vec<u64> = vec![data];
+            let mut full: Vec<u64> = vec![data];
             for r in &m.routines {
                 own.insert(&r.path);
                 let t = text(&r.path);
-                routine.insert(r.path.clone(), content_hash(&[t]));
+                let whole = content_hash(&[r.path.as_bytes(), t]);
+                routine.insert(r.path.clone(), whole);
+                full.push(whole);
                 // Other pages show a routine's front matter, never its body.
-                parts.push(content_hash(&[t.get(..r.body_offset).unwrap_or(t)]));
+                parts.push(content_hash(&[
+                    r.path.as_bytes(),
+                    t.get(..r.body_offset).unwrap_or(t),
+                ]));
             }
             for p in site
                 .providers
                 .iter()
                 .filter(|p| p.data.municipality.as_str() == m.slug)
             {
-                parts.push(content_hash(&[p.path.as_bytes(), text(&p.path)]));
+                parts.push(provider[&p.id]);
+                full.push(provider[&p.id]);
             }
-            let bytes: Vec<u8> = parts.iter().flat_map(|h| h.to_le_bytes()).collect();
-            municipality.insert(m.slug.clone(), content_hash(&[&bytes]));
+            municipality.insert(m.slug.clone(), combine(&parts));
+            municipality_full.insert(m.slug.clone(), combine(&full));
             municipality_data.insert(m.slug.clone(), data);
-        }
-        for p in &site.providers {
-            own.insert(&p.path);
         }
         let mut parts: Vec<&[u8]> = Vec::new();
         for (path, t) in &site.files {
@@ -237,15 +267,33 @@ impl Fingerprints {
                 parts.push(t.as_bytes());
             }
         }
+        let all: Vec<u64> = site
+            .municipalities
+            .iter()
+            .map(|m| municipality[&m.slug])
+            .collect();
+        let all_municipalities = combine(&all);
         let now = site.now.as_nanosecond().to_le_bytes();
         let (th, ph) = (theme_hash.to_le_bytes(), page_set_hash.to_le_bytes());
         parts.extend([&th[..], &ph[..], &now[..], links.as_bytes()]);
         Fingerprints {
             global: content_hash(&parts),
+            all_municipalities,
             municipality,
             municipality_data,
+            municipality_full,
             routine,
+            provider,
         }
+    }
+
+    /// A key for a file made from the site-wide inputs and the given input hashes.
+    fn key(&self, path: &str, parts: &[Option<&u64>]) -> Option<u64> {
+        let mut bytes = self.global.to_le_bytes().to_vec();
+        for p in parts {
+            bytes.extend(p.copied()?.to_le_bytes());
+        }
+        Some(content_hash(&[path.as_bytes(), &bytes]))
     }
 
     /// The page's fingerprint, or `None` when only its whole context will do.
@@ -263,7 +311,13 @@ impl Fingerprints {
                 *self.municipality_data.get(&m.slug)?,
                 *self.routine.get(&r.path)?,
             ])),
-            _ => None,
+            // The home page and the system pages show every municipality's data and
+            // routine titles, never a routine's body.
+            Spec::Home | Spec::Systems | Spec::System(_) | Spec::Accessibility | Spec::NotFound => {
+                Some(h(&[self.all_municipalities]))
+            }
+            // The search page's subject index comes from every page's text.
+            Spec::Search => None,
         }
     }
 }
@@ -390,8 +444,19 @@ fn render_inner(
             && *h == fp
         {
             if let Spec::Routine(_, r) = p.spec {
-                // Keep the routine's Markdown (and its diagnostics) for the next render.
-                body_of(idx, r);
+                // Keep the routine's Markdown for the next render: the fingerprint covers
+                // its file and the page set, so the entry is still right.
+                match old_markdown.get(&r.path) {
+                    Some(entry) if entry.2.is_empty() => {
+                        new_markdown
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .insert(r.path.clone(), entry.clone());
+                    }
+                    _ => {
+                        body_of(idx, r);
+                    }
+                }
             }
             files.fetch_add(1, Relaxed);
             sink.put(&p.path, bytes.clone())?;
@@ -535,54 +600,111 @@ fn render_inner(
         };
         rest.push((format!("static/{}", logo.file), Arc::new(bytes)));
     }
-    rest.extend(other_files(site).into_iter().map(|(p, b)| (p, Arc::new(b))));
+    let old_files = std::mem::take(&mut cache.files);
+    for (path, bytes, key) in other_files(site, prints.as_ref(), &old_files) {
+        if let Some(k) = key {
+            cache.files.insert(path.clone(), (k, bytes.clone()));
+        }
+        rest.push((path, bytes));
+    }
     stats.files += rest.len();
     rest.into_par_iter()
         .try_for_each(|(p, b)| sink.put(&p, b))?;
     Ok(())
 }
 
-/// The JSON export and the calendar files, made in parallel.
-fn other_files(site: &Site) -> Vec<OutFile> {
-    let mut jobs: Vec<Box<dyn Fn() -> OutFile + Send + Sync + '_>> = Vec::new();
+/// A file made by one job, and the key of its inputs when `serve` may reuse it.
+type Job<'a> = (
+    String,
+    Option<u64>,
+    Box<dyn Fn() -> Vec<u8> + Send + Sync + 'a>,
+);
+
+/// The JSON export and the calendar files, made in parallel; in `serve`, a file whose
+/// inputs are unchanged is taken from `old`.
+fn other_files(
+    site: &Site,
+    prints: Option<&Fingerprints>,
+    old: &HashMap<String, (u64, Bytes)>,
+) -> Vec<(String, Bytes, Option<u64>)> {
+    let key = |path: &str, parts: &[Option<&u64>]| prints.and_then(|f| f.key(path, parts));
+    let mut jobs: Vec<Job> = Vec::new();
     for m in &site.municipalities {
-        jobs.push(Box::new(move || export::municipality_json(site, m)));
-        jobs.push(Box::new(move || {
-            (
-                format!("{}/kalender.ics", m.slug),
-                crate::schedule::maintenance_ics(&m.slug, &m.data, site.now).into_bytes(),
-            )
-        }));
+        let path = format!("data/{}.json", m.slug);
+        let k = key(
+            &path,
+            &[prints.and_then(|f| f.municipality_full.get(&m.slug))],
+        );
+        jobs.push((
+            path,
+            k,
+            Box::new(move || export::municipality_json(site, m).1),
+        ));
+        let path = format!("{}/kalender.ics", m.slug);
+        let k = key(
+            &path,
+            &[prints.and_then(|f| f.municipality_data.get(&m.slug))],
+        );
+        jobs.push((
+            path,
+            k,
+            Box::new(move || {
+                crate::schedule::maintenance_ics(&m.slug, &m.data, site.now).into_bytes()
+            }),
+        ));
     }
-    jobs.push(Box::new(move || export::index_json(site)));
+    jobs.push((
+        export::INDEX_JSON.into(),
+        None,
+        Box::new(move || export::index_json(site).1),
+    ));
     for p in &site.providers {
         let Some(m) = site.municipality(p.data.municipality.as_str()) else {
             continue;
         };
-        jobs.push(Box::new(move || {
-            // Only the steps for the provider's services, as on its page.
-            let mut due = crate::schedule::due_dates(&m.data, p.data.start_date.0);
-            due.retain(|id, _| {
-                m.data.checklist.iter().any(|s| {
-                    s.id.as_str() == id
-                        && (s.services.is_empty()
-                            || s.services.iter().any(|x| p.data.services.contains(x)))
-                })
-            });
-            let ics = crate::schedule::checklist_ics(
-                &format!("utforare-{}", p.id),
-                &p.data.name,
-                &m.data,
-                &due,
-                site.now,
-            );
-            (
-                format!("utforare/{}/checklista.ics", p.id),
-                ics.into_bytes(),
-            )
-        }));
+        let path = format!("utforare/{}/checklista.ics", p.id);
+        let k = key(
+            &path,
+            &[
+                prints.and_then(|f| f.municipality_data.get(&m.slug)),
+                prints.and_then(|f| f.provider.get(&p.id)),
+            ],
+        );
+        jobs.push((
+            path,
+            k,
+            Box::new(move || {
+                // Only the steps for the provider's services, as on its page.
+                let mut due = crate::schedule::due_dates(&m.data, p.data.start_date.0);
+                due.retain(|id, _| {
+                    m.data.checklist.iter().any(|s| {
+                        s.id.as_str() == id
+                            && (s.services.is_empty()
+                                || s.services.iter().any(|x| p.data.services.contains(x)))
+                    })
+                });
+                crate::schedule::checklist_ics(
+                    &format!("utforare-{}", p.id),
+                    &p.data.name,
+                    &m.data,
+                    &due,
+                    site.now,
+                )
+                .into_bytes()
+            }),
+        ));
     }
-    jobs.par_iter().map(|job| job()).collect()
+    jobs.into_par_iter()
+        .map(|(path, k, job)| {
+            if let Some(k) = k
+                && let Some((old_k, bytes)) = old.get(&path)
+                && *old_k == k
+            {
+                return (path, bytes.clone(), Some(k));
+            }
+            (path, Arc::new(job()), k)
+        })
+        .collect()
 }
 
 fn template_error(template: &str, e: &tera::Error) -> Diagnostic {
