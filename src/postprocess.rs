@@ -206,13 +206,11 @@ fn edits_for(html: &str, name: &str, tag: &StartTag, depth: usize, style: &LinkS
         }
     };
     match name {
-        "html" => {
-            if get("data-root").is_some() {
-                edits.push(Edit {
-                    name: "data-root",
-                    value: style.root(depth),
-                });
-            }
+        "html" if get("data-root").is_some() => {
+            edits.push(Edit {
+                name: "data-root",
+                value: style.root(depth),
+            });
         }
         "a" => {
             if let Some(href) = fix("href")
