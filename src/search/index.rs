@@ -48,8 +48,8 @@ use lol_html::html_content::{Element, EndTag, TextChunk};
 use lol_html::{RewriteStrSettings, doc_text, element, end_tag, rewrite_str};
 
 use super::text::{
-    STOP_WORDS, Vocabulary, fold, indexable, is_stop_word, js_cmp, lowercase, normalize, stem,
-    stem_key, tokenize,
+    STOP_WORDS, Vocabulary, fold, for_each_token, indexable, is_stop_word, js_cmp, lowercase,
+    normalize, stem, stem_key, tokenize,
 };
 
 /// What a search document is. Shown in results and used by the "typ" filter.
@@ -487,7 +487,7 @@ fn decode_entity(name: &str) -> Option<String> {
 // Index building
 // ---------------------------------------------------------------------------------
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Field {
     Title,
     Heading,
@@ -497,14 +497,177 @@ enum Field {
 /// Postings of one term: (document, section, flags), in document/section order.
 type Postings = Vec<(u32, u32, u8)>;
 
-struct Indexer<'v> {
-    vocab: &'v Vocabulary,
-    splits: HashMap<String, Option<Vec<String>>>,
-    terms: HashMap<String, Postings>,
+/// FxHash (as in rustc): much cheaper than SipHash for the many short words hashed
+/// here, and no denial-of-service concern for a site's own text. A few lines, so no
+/// crate for it.
+#[derive(Default, Clone, Copy)]
+struct FxHasher {
+    hash: u64,
 }
 
-impl Indexer<'_> {
-    fn post(&mut self, term: &str, doc: u32, sec: u32, field: Field, part: bool) {
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+
+/// Stream entry flags (see [`Analysis::stream`]).
+const PART: u32 = 1 << 31;
+const HYPHENATED: u32 = 1 << 30;
+const WORD_ID: u32 = HYPHENATED - 1;
+const NO_TERM: u32 = u32::MAX;
+
+/// The words of some documents, tokenised once: each distinct word (lowercase, as
+/// tokenised) once, and every text as a stream of word ids.
+#[derive(Default)]
+struct Analysis {
+    /// Distinct words, and whether each goes into the vocabulary (a plain word or a
+    /// part of a hyphenated word; a hyphenated word as a whole does not).
+    words: Vec<Box<str>>,
+    vocab: Vec<bool>,
+    /// Per token: the word id; a hyphenated word is its id | `HYPHENATED`, followed
+    /// by its parts' ids | `PART`.
+    stream: Vec<u32>,
+    /// Per text: (document, section, field, end of its tokens in `stream`); documents
+    /// are numbered from 0 within the analysis.
+    texts: Vec<(u32, u32, Field, u32)>,
+}
+
+impl Analysis {
+    fn of(docs: &[&SearchDoc]) -> Analysis {
+        let mut a = Analysis::default();
+        let mut ids: FxMap<Box<str>, u32> = FxMap::default();
+        for (j, doc) in docs.iter().enumerate() {
+            let j = j as u32;
+            a.add_text(&mut ids, &doc.title, j, 0, Field::Title);
+            for (s, sec) in doc.sections.iter().enumerate() {
+                let s = u32::try_from(s).unwrap_or(u32::MAX);
+                a.add_text(&mut ids, &sec.heading, j, s, Field::Heading);
+                a.add_text(&mut ids, &sec.text, j, s, Field::Body);
+            }
+        }
+        a
+    }
+
+    fn add_text(
+        &mut self,
+        ids: &mut FxMap<Box<str>, u32>,
+        text: &str,
+        doc: u32,
+        sec: u32,
+        f: Field,
+    ) {
+        for_each_token(text, |tok| {
+            if tok.parts.is_empty() {
+                let id = self.intern(ids, tok.word, true);
+                self.stream.push(id);
+            } else {
+                let id = self.intern(ids, tok.word, false);
+                self.stream.push(id | HYPHENATED);
+                for r in tok.parts {
+                    let id = self.intern(ids, &tok.word[r.clone()], true);
+                    self.stream.push(id | PART);
+                }
+            }
+        });
+        let end = u32::try_from(self.stream.len()).expect("fewer than 2^32 words");
+        self.texts.push((doc, sec, f, end));
+    }
+
+    fn intern(&mut self, ids: &mut FxMap<Box<str>, u32>, word: &str, vocab: bool) -> u32 {
+        let id = match ids.get(word) {
+            Some(&id) => id,
+            None => {
+                let id = u32::try_from(self.words.len())
+                    .ok()
+                    .filter(|&id| id < WORD_ID)
+                    .expect("fewer than 2^30 distinct words");
+                ids.insert(word.into(), id);
+                self.words.push(word.into());
+                self.vocab.push(false);
+                id
+            }
+        };
+        self.vocab[id as usize] |= vocab;
+        id
+    }
+}
+
+/// What indexing does with one distinct word: its own term (if indexable) and the
+/// terms of its compound parts (indexable ones only).
+#[derive(Clone, Default)]
+struct WordPlan {
+    indexable: bool,
+    parts: Vec<String>,
+}
+
+fn plan_word(vocab: &Vocabulary, word: &str) -> WordPlan {
+    if !indexable(word) {
+        return WordPlan::default();
+    }
+    let parts = vocab
+        .split_compound(word)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| indexable(p))
+        .collect();
+    WordPlan {
+        indexable: true,
+        parts,
+    }
+}
+
+/// Post the occurrences of one analysis (its documents numbered from `base`), with
+/// `terms[g]` the (term, compound part terms) of global word `g` and `global[w]` the
+/// global word of the analysis' word `w`. Returns the postings sorted by term.
+fn post_analysis(
+    a: &Analysis,
+    base: u32,
+    global: &[u32],
+    terms: &[(u32, Box<[u32]>)],
+) -> Vec<(u32, Postings)> {
+    let mut map: FxMap<u32, Postings> = FxMap::default();
+    let mut post = |term: u32, doc: u32, sec: u32, field: Field, part: bool| {
         let flag = match (part, field) {
             (false, Field::Title) => Flags::TITLE,
             (false, Field::Heading) => Flags::HEADING,
@@ -512,7 +675,7 @@ impl Indexer<'_> {
             (true, Field::Body) => Flags::PART_BODY,
             (true, _) => Flags::PART_HEADING,
         };
-        let list = self.terms.entry(term.to_string()).or_default();
+        let list = map.entry(term).or_default();
         match list.last_mut() {
             Some((d, s, f)) if *d == doc && *s == sec => {
                 if !part && field == Field::Body {
@@ -524,47 +687,29 @@ impl Indexer<'_> {
             }
             _ => list.push((doc, sec, flag)),
         }
-    }
-
-    fn split(&mut self, word: &str) -> Option<Vec<String>> {
-        if let Some(hit) = self.splits.get(word) {
-            return hit.clone();
-        }
-        let parts = self.vocab.split_compound(word);
-        self.splits.insert(word.to_string(), parts.clone());
-        parts
-    }
-
-    fn post_compound_parts(&mut self, word: &str, doc: u32, sec: u32, field: Field) {
-        if let Some(parts) = self.split(word) {
-            for p in parts {
-                if indexable(&p) {
-                    self.post(&p, doc, sec, field, true);
+    };
+    let mut from = 0usize;
+    for &(j, sec, field, end) in &a.texts {
+        let doc = base + j;
+        for &e in &a.stream[from..end as usize] {
+            let (term, parts) = &terms[global[(e & WORD_ID) as usize] as usize];
+            if *term == NO_TERM {
+                continue;
+            }
+            let part = e & PART != 0;
+            post(*term, doc, sec, field, part);
+            // A hyphenated word as a whole is not split; its parts are.
+            if e & HYPHENATED == 0 {
+                for &p in parts.iter() {
+                    post(p, doc, sec, field, true);
                 }
             }
         }
+        from = end as usize;
     }
-
-    fn index_text(&mut self, text: &str, doc: u32, sec: u32, field: Field) {
-        for tok in tokenize(text) {
-            if tok.parts.is_empty() {
-                if indexable(&tok.word) {
-                    self.post(&tok.word, doc, sec, field, false);
-                    self.post_compound_parts(&tok.word, doc, sec, field);
-                }
-            } else {
-                if indexable(&tok.word) {
-                    self.post(&tok.word, doc, sec, field, false);
-                }
-                for p in &tok.parts {
-                    if indexable(p) {
-                        self.post(p, doc, sec, field, true);
-                        self.post_compound_parts(p, doc, sec, field);
-                    }
-                }
-            }
-        }
-    }
+    let mut out: Vec<(u32, Postings)> = map.into_iter().collect();
+    out.sort_unstable_by_key(|e| e.0);
+    out
 }
 
 /// Documents in index order: (municipality slug, kind, url), then everything else so
@@ -591,16 +736,49 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// Write `s` as a JSON string that is also safe inside JavaScript source (ES2017 does
 /// not allow raw U+2028/U+2029 in string literals).
 fn push_json_str(out: &mut String, s: &str) {
-    let json = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string());
-    if json.contains(['\u{2028}', '\u{2029}']) {
-        out.push_str(
-            &json
-                .replace('\u{2028}', "\\u2028")
-                .replace('\u{2029}', "\\u2029"),
-        );
-    } else {
-        out.push_str(&json);
+    // The escapes serde_json writes, plus U+2028/U+2029 (E2 80 A8/A9 in UTF-8).
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(s.len() + 2);
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let esc: Option<&str> = match b {
+            b'"' => Some("\\\""),
+            b'\\' => Some("\\\\"),
+            b'\n' => Some("\\n"),
+            b'\r' => Some("\\r"),
+            b'\t' => Some("\\t"),
+            0x08 => Some("\\b"),
+            0x0C => Some("\\f"),
+            0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA8) => {
+                Some("\\u2028")
+            }
+            0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA9) => {
+                Some("\\u2029")
+            }
+            _ => None,
+        };
+        if let Some(e) = esc {
+            out.push_str(&s[from..i]);
+            out.push_str(e);
+            i += if b == 0xE2 { 3 } else { 1 };
+            from = i;
+        } else if b < 0x20 {
+            out.push_str(&s[from..i]);
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+            i += 1;
+            from = i;
+        } else {
+            i += 1;
+        }
     }
+    out.push_str(&s[from..]);
+    out.push('"');
 }
 
 fn js_file(name: &str, payload: &str) -> Vec<u8> {
@@ -677,6 +855,62 @@ fn truncate_text(text: &str, max: usize) -> String {
     format!("{head} …")
 }
 
+/// Cut a sequence of pieces into files the way one pass appending them would: a file
+/// (starting with 6 bytes, pieces separated by commas) takes pieces while it is
+/// shorter than `limit` bytes, and always at least one.
+fn cut(lens: impl Iterator<Item = usize>, limit: usize) -> Vec<std::ops::Range<usize>> {
+    let mut cuts = Vec::new();
+    let (mut start, mut len, mut count) = (0, 6, 0);
+    for (i, n) in lens.enumerate() {
+        if count > 0 && len >= limit {
+            cuts.push(start..i);
+            (start, len, count) = (i, 6, 0);
+        }
+        if count > 0 {
+            len += 1;
+        }
+        len += n;
+        count += 1;
+    }
+    if count > 0 {
+        cuts.push(start..start + count);
+    }
+    cuts
+}
+
+/// One document in a fragment group: `[url,title,[[anchor,heading,text],…]]`.
+fn fragment_piece(doc: &SearchDoc, excerpt_chars: usize) -> String {
+    let mut payload = String::new();
+    payload.push('[');
+    push_json_str(&mut payload, &doc.url);
+    payload.push(',');
+    push_json_str(&mut payload, &doc.title);
+    payload.push_str(",[");
+    let empty = [Section::default()];
+    let sections: &[Section] = if doc.sections.is_empty() {
+        &empty
+    } else {
+        &doc.sections
+    };
+    for (k, sec) in sections.iter().enumerate() {
+        if k > 0 {
+            payload.push(',');
+        }
+        payload.push('[');
+        match &sec.anchor {
+            Some(a) => push_json_str(&mut payload, a),
+            None => payload.push_str("null"),
+        }
+        payload.push(',');
+        push_json_str(&mut payload, &sec.heading);
+        payload.push(',');
+        push_json_str(&mut payload, &truncate_text(&sec.text, excerpt_chars));
+        payload.push(']');
+    }
+    payload.push_str("]]");
+    payload
+}
+
 /// Build the search index: `(path under the output root, file content)`, sorted by
 /// path, with the default [`IndexOptions`].
 pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
@@ -688,162 +922,283 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
     let docs = sorted_docs(docs);
     let n_docs = u32::try_from(docs.len()).unwrap_or(u32::MAX);
     let docs = &docs[..n_docs as usize];
-
-    // The vocabulary compounds split against: every word in the corpus.
-    let mut vocab = Vocabulary::new();
-    for doc in docs {
-        let texts = std::iter::once(doc.title.as_str()).chain(
-            doc.sections
-                .iter()
-                .flat_map(|s| [s.heading.as_str(), s.text.as_str()]),
-        );
-        for text in texts {
-            for tok in tokenize(text) {
-                if tok.parts.is_empty() {
-                    vocab.add(&tok.word);
-                } else {
-                    for p in &tok.parts {
-                        vocab.add(p);
-                    }
-                }
-            }
-        }
-    }
-
-    // Documents are indexed in parallel, in contiguous runs; a run's postings are then
-    // appended in document order, so the result is the same as one pass in order.
+    // Documents are tokenised in parallel, in contiguous runs.
     let run = docs.len().div_ceil(rayon::current_num_threads() * 4).max(1);
-    let partials: Vec<HashMap<String, Postings>> = docs
+    let analyses: Vec<(u32, Analysis)> = docs
         .par_chunks(run)
         .enumerate()
-        .map(|(r, part)| {
-            let mut ix = Indexer {
-                vocab: &vocab,
-                splits: HashMap::new(),
-                terms: HashMap::new(),
-            };
-            for (j, doc) in part.iter().enumerate() {
-                let d = (r * run + j) as u32;
-                ix.index_text(&doc.title, d, 0, Field::Title);
-                for (s, sec) in doc.sections.iter().enumerate() {
-                    let s = u32::try_from(s).unwrap_or(u32::MAX);
-                    ix.index_text(&sec.heading, d, s, Field::Heading);
-                    ix.index_text(&sec.text, d, s, Field::Body);
-                }
-            }
-            ix.terms
+        .map(|(r, part)| ((r * run) as u32, Analysis::of(part)))
+        .collect();
+    let units: Vec<(u32, &Analysis)> = analyses.iter().map(|(b, a)| (*b, a)).collect();
+    let mut plans = FxMap::default();
+    index_files(docs, &units, opts, &mut None, &mut plans)
+}
+
+/// The index files from the documents (sorted) and their analyses: `(first document,
+/// analysis)` in document order, covering all documents. `plans` caches the
+/// [`WordPlan`] of each distinct word, valid for the vocabulary in `vocab_cache`
+/// (both are emptied when the vocabulary differs).
+fn index_files(
+    docs: &[&SearchDoc],
+    units: &[(u32, &Analysis)],
+    opts: &IndexOptions,
+    vocab_cache: &mut Option<(Vec<Box<str>>, Vocabulary)>,
+    plans: &mut FxMap<Box<str>, WordPlan>,
+) -> Vec<(String, Vec<u8>)> {
+    // Distinct words of the whole corpus; each analysis' word ids mapped to them.
+    let mut ids: FxMap<&str, u32> = FxMap::default();
+    let mut words: Vec<&str> = Vec::new();
+    let mut in_vocab: Vec<bool> = Vec::new();
+    let globals: Vec<Vec<u32>> = units
+        .iter()
+        .map(|(_, a)| {
+            a.words
+                .iter()
+                .zip(&a.vocab)
+                .map(|(w, &v)| {
+                    let id = *ids.entry(&**w).or_insert_with(|| {
+                        words.push(w);
+                        in_vocab.push(false);
+                        (words.len() - 1) as u32
+                    });
+                    in_vocab[id as usize] |= v;
+                    id
+                })
+                .collect()
         })
         .collect();
-    let mut all_terms: HashMap<String, Postings> = HashMap::new();
-    for part in partials {
-        for (t, mut p) in part {
-            all_terms.entry(t).or_default().append(&mut p);
+    drop(ids);
+
+    // The vocabulary compounds split against: every (plain or part) word in the corpus.
+    let mut vocab_words: Vec<&str> = words
+        .iter()
+        .zip(&in_vocab)
+        .filter(|(_, v)| **v)
+        .map(|(w, _)| *w)
+        .collect();
+    vocab_words.par_sort_unstable();
+    let same_vocab = vocab_cache.as_ref().is_some_and(|(w, _)| {
+        w.len() == vocab_words.len() && w.iter().zip(&vocab_words).all(|(a, b)| **a == **b)
+    });
+    if !same_vocab {
+        plans.clear();
+        let vocab = Vocabulary::from_words(&vocab_words);
+        *vocab_cache = Some((vocab_words.iter().map(|&w| w.into()).collect(), vocab));
+    }
+    drop(vocab_words);
+    let vocab = &vocab_cache.as_ref().expect("vocabulary").1;
+
+    // What each distinct word posts (cached per word).
+    let missing: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|w| !plans.contains_key(*w))
+        .collect();
+    let fresh: Vec<WordPlan> = missing.par_iter().map(|w| plan_word(vocab, w)).collect();
+    for (w, p) in missing.into_iter().zip(fresh) {
+        plans.insert(w.into(), p);
+    }
+    let plans: Vec<&WordPlan> = words.iter().map(|w| &plans[*w]).collect();
+
+    // Terms: indexable words and compound parts, numbered in index order: grouped by
+    // stem key, in (stem, folded, term) order, JavaScript string order.
+    let mut term_ids: FxMap<&str, u32> = FxMap::default();
+    let mut terms: Vec<&str> = Vec::new();
+    fn intern<'a>(ids: &mut FxMap<&'a str, u32>, terms: &mut Vec<&'a str>, t: &'a str) -> u32 {
+        *ids.entry(t).or_insert_with(|| {
+            terms.push(t);
+            (terms.len() - 1) as u32
+        })
+    }
+    let word_terms: Vec<(u32, Vec<u32>)> = words
+        .iter()
+        .zip(&plans)
+        .map(|(w, p)| {
+            if p.indexable {
+                let t = intern(&mut term_ids, &mut terms, w);
+                let parts = p.parts.iter();
+                (
+                    t,
+                    parts
+                        .map(|t| intern(&mut term_ids, &mut terms, t))
+                        .collect(),
+                )
+            } else {
+                (NO_TERM, Vec::new())
+            }
+        })
+        .collect();
+    drop(term_ids);
+    let keys: Vec<(String, String)> = terms
+        .par_iter()
+        .map(|t| {
+            let f = fold(t);
+            (stem(&f), f)
+        })
+        .collect();
+    let mut order: Vec<u32> = (0..terms.len() as u32).collect();
+    order.par_sort_unstable_by(|&a, &b| {
+        let (ka, kb) = (&keys[a as usize], &keys[b as usize]);
+        js_cmp(&ka.0, &kb.0)
+            .then_with(|| js_cmp(&ka.1, &kb.1))
+            .then_with(|| js_cmp(terms[a as usize], terms[b as usize]))
+    });
+    let mut rank = vec![0u32; terms.len()];
+    for (k, &t) in order.iter().enumerate() {
+        rank[t as usize] = k as u32;
+    }
+    let word_terms: Vec<(u32, Box<[u32]>)> = word_terms
+        .into_iter()
+        .map(|(t, parts)| {
+            if t == NO_TERM {
+                (NO_TERM, Box::default())
+            } else {
+                (
+                    rank[t as usize],
+                    parts.iter().map(|&p| rank[p as usize]).collect(),
+                )
+            }
+        })
+        .collect();
+
+    // Postings, per analysis in parallel; a term's postings are those of the
+    // analyses in document order, so the result is the same as one pass in order.
+    let postings: Vec<Vec<(u32, Postings)>> = units
+        .par_iter()
+        .zip(&globals)
+        .map(|((base, a), g)| post_analysis(a, *base, g, &word_terms))
+        .collect();
+    drop(globals);
+
+    // Stem groups: runs of terms (in rank order) with the same stem key.
+    let stem_of = |k: usize| keys[order[k] as usize].0.as_str();
+    let mut group_starts: Vec<usize> = Vec::new();
+    for k in 0..order.len() {
+        if k == 0 || stem_of(k) != stem_of(k - 1) {
+            group_starts.push(k);
         }
     }
-
-    // Terms grouped by stem key, in (stem, folded, term) order, JavaScript string order.
-    let mut terms: Vec<(String, String, String, Postings)> = all_terms
-        .into_iter()
-        .map(|(t, p)| {
-            let f = fold(&t);
-            (stem(&f), f, t, p)
+    group_starts.push(order.len());
+    // Encode the groups in parallel, in shards of whole groups.
+    let n_groups = group_starts.len() - 1;
+    let shard = n_groups.div_ceil(rayon::current_num_threads() * 16).max(1);
+    let groups: Vec<(usize, String)> = (0..n_groups.div_ceil(shard))
+        .into_par_iter()
+        .flat_map_iter(|sh| {
+            let g0 = sh * shard;
+            let g1 = (g0 + shard).min(n_groups);
+            let (lo, hi) = (group_starts[g0] as u32, group_starts[g1] as u32);
+            // (term, analysis, postings) in range, in (term, document) order.
+            let mut entries: Vec<(u32, usize, &Postings)> = Vec::new();
+            for (u, list) in postings.iter().enumerate() {
+                let a = list.partition_point(|e| e.0 < lo);
+                let b = list.partition_point(|e| e.0 < hi);
+                entries.extend(list[a..b].iter().map(|(t, p)| (*t, u, p)));
+            }
+            entries.sort_unstable_by_key(|e| (e.0, e.1));
+            let mut out = Vec::new();
+            let mut e = 0;
+            for g in g0..g1 {
+                let end = group_starts[g + 1] as u32;
+                if e >= entries.len() || entries[e].0 >= end {
+                    continue;
+                }
+                let mut payload = String::from("[");
+                push_json_str(&mut payload, stem_of(group_starts[g]));
+                while e < entries.len() && entries[e].0 < end {
+                    let t = entries[e].0;
+                    payload.push(',');
+                    push_json_str(&mut payload, terms[order[t as usize] as usize]);
+                    payload.push_str(",\"");
+                    let mut prev = 0u32;
+                    while e < entries.len() && entries[e].0 == t {
+                        for &(d, s, f) in entries[e].2 {
+                            push_varint(&mut payload, u64::from(d - prev));
+                            push_varint(&mut payload, u64::from(s) * 128 + u64::from(f & 0x7f));
+                            prev = d;
+                        }
+                        e += 1;
+                    }
+                    payload.push('"');
+                }
+                payload.push(']');
+                out.push((group_starts[g], payload));
+            }
+            out
         })
         .collect();
-    terms.sort_by(|a, b| {
-        js_cmp(&a.0, &b.0)
-            .then_with(|| js_cmp(&a.1, &b.1))
-            .then_with(|| js_cmp(&a.2, &b.2))
-    });
-
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    drop(postings);
 
     // Term chunks: whole stem groups, closed once they reach `chunk_bytes`.
-    let mut chunks_meta: Vec<(String, String, String)> = Vec::new();
-    let mut i = 0;
-    while i < terms.len() {
-        let first = terms[i].0.clone();
-        let mut payload = String::from("{\"s\":[");
-        let mut last = first.clone();
-        let mut groups = 0;
-        while i < terms.len() && (payload.len() < opts.chunk_bytes || groups == 0) {
-            let key = terms[i].0.clone();
-            if groups > 0 {
-                payload.push(',');
-            }
-            groups += 1;
-            payload.push('[');
-            push_json_str(&mut payload, &key);
-            while i < terms.len() && terms[i].0 == key {
-                payload.push(',');
-                push_json_str(&mut payload, &terms[i].2);
-                payload.push_str(",\"");
-                let mut prev = 0u32;
-                for &(d, s, f) in &terms[i].3 {
-                    push_varint(&mut payload, u64::from(d - prev));
-                    push_varint(&mut payload, u64::from(s) * 128 + u64::from(f & 0x7f));
-                    prev = d;
-                }
-                payload.push('"');
-                i += 1;
-            }
-            payload.push(']');
-            last = key;
-        }
-        payload.push_str("]}");
-        let hash = short_hash(&payload, 8);
-        let name = format!("c{}-{hash}.js", chunks_meta.len());
-        files.push((format!("{INDEX_DIR}/{name}"), js_file(&name, &payload)));
-        chunks_meta.push((first, last, hash));
-    }
-
-    // Fragment groups: consecutive documents, closed once they reach `fragment_bytes`.
-    let mut frag_hashes = String::new();
-    let mut frag_sizes: Vec<usize> = Vec::new();
-    let mut j = 0;
-    while j < docs.len() {
-        let mut payload = String::from("{\"d\":[");
-        let mut count = 0;
-        while j < docs.len() && (payload.len() < opts.fragment_bytes || count == 0) {
-            let doc = docs[j];
-            if count > 0 {
-                payload.push(',');
-            }
-            payload.push('[');
-            push_json_str(&mut payload, &doc.url);
-            payload.push(',');
-            push_json_str(&mut payload, &doc.title);
-            payload.push_str(",[");
-            let empty = [Section::default()];
-            let sections: &[Section] = if doc.sections.is_empty() {
-                &empty
-            } else {
-                &doc.sections
-            };
-            for (k, sec) in sections.iter().enumerate() {
+    let cuts = cut(groups.iter().map(|g| g.1.len()), opts.chunk_bytes);
+    let chunks: Vec<((String, Vec<u8>), (String, String, String))> = cuts
+        .par_iter()
+        .enumerate()
+        .map(|(c, r)| {
+            let part = &groups[r.clone()];
+            let len: usize = part.iter().map(|g| g.1.len() + 1).sum();
+            let mut payload = String::with_capacity(len + 8);
+            payload.push_str("{\"s\":[");
+            for (k, (_, g)) in part.iter().enumerate() {
                 if k > 0 {
                     payload.push(',');
                 }
-                payload.push('[');
-                match &sec.anchor {
-                    Some(a) => push_json_str(&mut payload, a),
-                    None => payload.push_str("null"),
-                }
-                payload.push(',');
-                push_json_str(&mut payload, &sec.heading);
-                payload.push(',');
-                push_json_str(&mut payload, &truncate_text(&sec.text, opts.excerpt_chars));
-                payload.push(']');
+                payload.push_str(g);
             }
-            payload.push_str("]]");
-            count += 1;
-            j += 1;
-        }
-        payload.push_str("]}");
-        let hash = short_hash(&payload, FRAG_HASH_LEN);
-        let name = format!("f{}-{hash}.js", frag_sizes.len());
-        files.push((format!("{INDEX_DIR}/{name}"), js_file(&name, &payload)));
+            payload.push_str("]}");
+            let hash = short_hash(&payload, 8);
+            let name = format!("c{c}-{hash}.js");
+            let first = stem_of(part[0].0).to_string();
+            let last = stem_of(part[part.len() - 1].0).to_string();
+            (
+                (format!("{INDEX_DIR}/{name}"), js_file(&name, &payload)),
+                (first, last, hash),
+            )
+        })
+        .collect();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut chunks_meta: Vec<(String, String, String)> = Vec::new();
+    for (file, meta) in chunks {
+        files.push(file);
+        chunks_meta.push(meta);
+    }
+
+    // Fragment groups: consecutive documents, closed once they reach `fragment_bytes`.
+    let pieces: Vec<String> = docs
+        .par_iter()
+        .map(|doc| fragment_piece(doc, opts.excerpt_chars))
+        .collect();
+    let cuts = cut(pieces.iter().map(String::len), opts.fragment_bytes);
+    let frags: Vec<((String, Vec<u8>), String, usize)> = cuts
+        .par_iter()
+        .enumerate()
+        .map(|(g, r)| {
+            let part = &pieces[r.clone()];
+            let len: usize = part.iter().map(|p| p.len() + 1).sum();
+            let mut payload = String::with_capacity(len + 8);
+            payload.push_str("{\"d\":[");
+            for (k, p) in part.iter().enumerate() {
+                if k > 0 {
+                    payload.push(',');
+                }
+                payload.push_str(p);
+            }
+            payload.push_str("]}");
+            let hash = short_hash(&payload, FRAG_HASH_LEN);
+            let name = format!("f{g}-{hash}.js");
+            (
+                (format!("{INDEX_DIR}/{name}"), js_file(&name, &payload)),
+                hash,
+                part.len(),
+            )
+        })
+        .collect();
+    let mut frag_hashes = String::new();
+    let mut frag_sizes: Vec<usize> = Vec::new();
+    for (file, hash, n) in frags {
+        files.push(file);
         frag_hashes.push_str(&hash);
-        frag_sizes.push(count);
+        frag_sizes.push(n);
     }
 
     // Municipality ranges and kind runs (documents are sorted by both).
@@ -1116,5 +1471,7 @@ pub fn subject_index(docs: &[SearchDoc]) -> Vec<(String, Vec<(String, Vec<(Strin
         .collect()
 }
 
+#[cfg(test)]
+mod reference;
 #[cfg(test)]
 mod tests;

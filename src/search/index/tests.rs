@@ -566,3 +566,136 @@ fn subject_index_is_sorted_swedish() {
     rev.reverse();
     assert_eq!(reg, subject_index(&rev));
 }
+
+#[test]
+fn push_json_str_escapes_like_serde_json() {
+    let mut all = String::new();
+    for c in (0u32..0x300).chain([0x2027, 0x2028, 0x2029, 0x202A, 0xFFFF, 0x1F600]) {
+        all.push(char::from_u32(c).unwrap());
+    }
+    for s in [
+        "",
+        "plain",
+        "a\"b\\c",
+        "\u{2028}x\u{2029}",
+        "€\u{2028}",
+        &all,
+    ] {
+        let expected = serde_json::to_string(s)
+            .unwrap()
+            .replace('\u{2028}', "\\u2028")
+            .replace('\u{2029}', "\\u2029");
+        let mut got = String::new();
+        push_json_str(&mut got, s);
+        assert_eq!(got, expected);
+    }
+}
+
+/// Documents with odd text: hyphens, compounds, stop words, non-Latin letters,
+/// characters that need escaping, empty sections, duplicates.
+fn odd_corpus() -> Vec<SearchDoc> {
+    let words = [
+        "behörighet",
+        "behörighetsansökan",
+        "ansökan",
+        "SITHS-kort",
+        "kort",
+        "läsare",
+        "sithskortläsare",
+        "och",
+        "för",
+        "Σοφος",
+        "ΟΔΟΣ",
+        "İstanbul",
+        "straße",
+        "e-post",
+        "a--b",
+        "lösen\u{00AD}ord",
+        "lösenord",
+        "lo\u{0308}senord",
+        "\u{2028}",
+        "\"q\"",
+        "skola",
+        "skolbarn",
+        "hem-tjänst",
+        "hemtjänst",
+        "2024",
+        "x",
+        "Rutin",
+        "rutinerna",
+        "driftstopp",
+        "drift",
+        "stopp",
+        "\u{1F600}",
+        "\u{FF5E}ab",
+        "tab\there",
+    ];
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    fn next(seed: &mut u64) -> u64 {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        *seed
+    }
+    fn text(seed: &mut u64, words: &[&str]) -> String {
+        let n = next(seed) % 40;
+        let mut out = String::new();
+        for k in 0..n {
+            if k > 0 {
+                out.push_str(if next(seed) % 3 == 0 { "-" } else { " " });
+            }
+            out.push_str(words[(next(seed) % words.len() as u64) as usize]);
+        }
+        out
+    }
+    let mut docs = corpus();
+    for d in 0..60 {
+        let sections = (0..next(&mut seed) % 4)
+            .map(|s| Section {
+                anchor: (s > 0).then(|| format!("a{s}")),
+                heading: text(&mut seed, &words),
+                text: text(&mut seed, &words),
+            })
+            .collect();
+        docs.push(SearchDoc {
+            url: format!("k{}/d{d}/", d % 7),
+            title: text(&mut seed, &words),
+            municipality: (d % 5 != 0).then(|| (format!("k{}", d % 7), format!("K {}", d % 7))),
+            kind: DocKind::ALL[d % DocKind::ALL.len()],
+            sections,
+        });
+    }
+    docs.push(docs[50].clone());
+    docs
+}
+
+#[test]
+fn same_bytes_as_the_reference_builder() {
+    let docs = odd_corpus();
+    for opts in [
+        IndexOptions::default(),
+        IndexOptions {
+            chunk_bytes: 200,
+            fragment_bytes: 100,
+            excerpt_chars: 50,
+        },
+        IndexOptions {
+            chunk_bytes: 1,
+            fragment_bytes: 1,
+            excerpt_chars: 0,
+        },
+    ] {
+        assert_eq!(
+            build_index_with(&docs, &opts),
+            reference::build_index_with(&docs, &opts)
+        );
+        assert_eq!(
+            build_index_with(&corpus(), &opts),
+            reference::build_index_with(&corpus(), &opts)
+        );
+        assert_eq!(
+            build_index_with(&[], &opts),
+            reference::build_index_with(&[], &opts)
+        );
+    }
+}
