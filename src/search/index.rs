@@ -49,7 +49,7 @@ use lol_html::{RewriteStrSettings, doc_text, element, end_tag, rewrite_str};
 
 use super::text::{
     STOP_WORDS, Vocabulary, fold, for_each_token, indexable, is_stop_word, js_cmp, lowercase,
-    normalize, stem, stem_key, tokenize,
+    normalize, stem,
 };
 
 /// What a search document is. Shown in results and used by the "typ" filter.
@@ -1325,8 +1325,10 @@ fn collation_key(s: &str) -> Vec<u32> {
             'ä' | 'æ' => key.push(u32::from('z') + 2),
             'ö' | 'ø' => key.push(u32::from('z') + 3),
             'ü' => key.push(u32::from('y')),
+            _ if c.is_ascii() => key.push(u32::from(c)),
             _ => {
-                for f in fold(&c.to_string()).chars() {
+                let mut buf = [0u8; 4];
+                for f in fold(c.encode_utf8(&mut buf)).chars() {
                     key.push(u32::from(f));
                 }
             }
@@ -1384,91 +1386,142 @@ fn register_display(raw: &str) -> String {
 #[allow(clippy::type_complexity)]
 pub fn subject_index(docs: &[SearchDoc]) -> Vec<(String, Vec<(String, Vec<(String, String)>)>)> {
     let docs = sorted_docs(docs);
-    // stem key → (display form → count, entries (label, url))
-    let mut groups: BTreeMap<String, (BTreeMap<String, usize>, Vec<(String, String)>)> =
-        BTreeMap::new();
-    for doc in docs {
-        let muni = doc.municipality.as_ref().map(|m| m.1.as_str());
-        let with_muni = |label: String| match muni {
-            Some(m) if !label.contains(m) => format!("{label} ({m})"),
-            _ => label,
-        };
-        let base_url = doc.url.split('#').next().unwrap_or("");
-        let mut sources: Vec<(String, String, String)> = vec![(
-            doc.title.clone(),
-            with_muni(doc.title.clone()),
-            doc.url.clone(),
-        )];
-        for sec in &doc.sections {
-            if sec.heading.is_empty() {
-                continue;
-            }
-            let url = match &sec.anchor {
-                Some(a) => format!("{base_url}#{a}"),
-                None => doc.url.clone(),
+    // Per document, in parallel: its sources (label, url, collation key of the label)
+    // and the register words found in them (stem key, display form, source).
+    type Found = (Vec<(String, String, Vec<u32>)>, Vec<(String, String, u32)>);
+    let found: Vec<Found> = docs.par_iter().map(|doc| subject_words(doc)).collect();
+
+    // stem key → (display form → count, entries as (document, source))
+    let mut groups: FxMap<String, (BTreeMap<String, usize>, Vec<(u32, u32)>)> = FxMap::default();
+    for (d, (_, words)) in found.iter().enumerate() {
+        for (key, display, src) in words {
+            let g = match groups.get_mut(key.as_str()) {
+                Some(g) => g,
+                None => groups.entry(key.clone()).or_default(),
             };
-            let label = if sec.heading == doc.title {
-                doc.title.clone()
-            } else {
-                format!("{}: {}", doc.title, sec.heading)
-            };
-            sources.push((sec.heading.clone(), with_muni(label), url));
-        }
-        for (text, label, url) in sources {
-            for tok in tokenize(&text) {
-                let n = normalize(&tok.word);
-                if n.chars().count() < 3
-                    || !indexable(&tok.word)
-                    || is_stop_word(&n)
-                    || REGISTER_SKIP.contains(&n.as_str())
-                    || n.chars().all(|c| c.is_ascii_digit())
-                {
-                    continue;
+            match g.0.get_mut(display.as_str()) {
+                Some(n) => *n += 1,
+                None => {
+                    g.0.insert(display.clone(), 1);
                 }
-                let acronym = tok.raw.chars().skip(1).any(|c| c.is_uppercase());
-                if n.chars().count() < 4 && !acronym {
-                    continue;
-                }
-                let key = stem_key(&tok.word);
-                let g = groups.entry(key).or_default();
-                *g.0.entry(register_display(tok.raw)).or_default() += 1;
-                g.1.push((label.clone(), url.clone()));
             }
+            g.1.push((d as u32, *src));
         }
     }
+    let mut groups: Vec<(String, (BTreeMap<String, usize>, Vec<(u32, u32)>))> =
+        groups.into_iter().collect();
+    groups.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
+    let source = |&(d, s): &(u32, u32)| &found[d as usize].0[s as usize];
+    #[allow(clippy::type_complexity)]
+    let terms: Vec<Option<((u8, Vec<u32>, String), String, Vec<(String, String)>)>> = groups
+        .into_par_iter()
+        .map(|(_, (forms, mut entries))| {
+            // Most common form; ties: shorter, then Swedish order.
+            let display = forms
+                .iter()
+                .max_by(|a, b| {
+                    a.1.cmp(b.1)
+                        .then_with(|| b.0.chars().count().cmp(&a.0.chars().count()))
+                        .then_with(|| swedish_cmp(b.0, a.0))
+                })
+                .map(|(f, _)| f.clone())?;
+            entries.sort_unstable_by(|a, b| {
+                let (a, b) = (source(a), source(b));
+                (&a.2, &a.0, &a.1).cmp(&(&b.2, &b.0, &b.1))
+            });
+            entries.dedup_by(|a, b| {
+                let (a, b) = (source(a), source(b));
+                a.0 == b.0 && a.1 == b.1
+            });
+            let entries = entries
+                .iter()
+                .map(|e| {
+                    let s = source(e);
+                    (s.0.clone(), s.1.clone())
+                })
+                .collect();
+            let letter = register_letter(&display);
+            let (rank, key) = letter_rank(&letter);
+            Some(((rank, key, letter), display, entries))
+        })
+        .collect();
     let mut by_letter: BTreeMap<(u8, Vec<u32>, String), Vec<(String, Vec<(String, String)>)>> =
         BTreeMap::new();
-    for (_, (forms, mut entries)) in groups {
-        // Most common form; ties: shorter, then Swedish order.
-        let Some(display) = forms
-            .iter()
-            .max_by(|a, b| {
-                a.1.cmp(b.1)
-                    .then_with(|| b.0.chars().count().cmp(&a.0.chars().count()))
-                    .then_with(|| swedish_cmp(b.0, a.0))
-            })
-            .map(|(f, _)| f.clone())
-        else {
-            continue;
-        };
-        // One collation key per entry, not two per comparison.
-        entries.sort_by_cached_key(|e| (collation_key(&e.0), e.0.clone(), e.1.clone()));
-        entries.dedup();
-        let letter = register_letter(&display);
-        let (rank, key) = letter_rank(&letter);
+    for (letter, display, entries) in terms.into_iter().flatten() {
         by_letter
-            .entry((rank, key, letter))
+            .entry(letter)
             .or_default()
             .push((display, entries));
     }
     by_letter
-        .into_iter()
+        .into_par_iter()
         .map(|((_, _, letter), mut terms)| {
-            terms.sort_by(|a, b| swedish_cmp(&a.0, &b.0));
+            // The order of `swedish_cmp`, one key per term.
+            terms.sort_by_cached_key(|t| {
+                (
+                    collation_key(&t.0),
+                    t.0.encode_utf16().collect::<Vec<u16>>(),
+                )
+            });
             (letter, terms)
         })
         .collect()
+}
+
+/// The register words of one document: its sources (label, url, collation key of the
+/// label) and, per word, (stem key, display form, source).
+#[allow(clippy::type_complexity)]
+fn subject_words(doc: &SearchDoc) -> (Vec<(String, String, Vec<u32>)>, Vec<(String, String, u32)>) {
+    let muni = doc.municipality.as_ref().map(|m| m.1.as_str());
+    let with_muni = |label: String| match muni {
+        Some(m) if !label.contains(m) => format!("{label} ({m})"),
+        _ => label,
+    };
+    let base_url = doc.url.split('#').next().unwrap_or("");
+    let mut texts: Vec<&str> = vec![&doc.title];
+    let mut sources: Vec<(String, String, Vec<u32>)> =
+        vec![(with_muni(doc.title.clone()), doc.url.clone(), Vec::new())];
+    for sec in &doc.sections {
+        if sec.heading.is_empty() {
+            continue;
+        }
+        let url = match &sec.anchor {
+            Some(a) => format!("{base_url}#{a}"),
+            None => doc.url.clone(),
+        };
+        let label = if sec.heading == doc.title {
+            doc.title.clone()
+        } else {
+            format!("{}: {}", doc.title, sec.heading)
+        };
+        texts.push(&sec.heading);
+        sources.push((with_muni(label), url, Vec::new()));
+    }
+    let mut words = Vec::new();
+    for (src, text) in texts.iter().enumerate() {
+        for_each_token(text, |tok| {
+            let n = normalize(tok.word);
+            if n.chars().count() < 3
+                || !indexable(tok.word)
+                || is_stop_word(&n)
+                || REGISTER_SKIP.contains(&n.as_str())
+                || n.chars().all(|c| c.is_ascii_digit())
+            {
+                return;
+            }
+            let acronym = tok.raw.chars().skip(1).any(|c| c.is_uppercase());
+            if n.chars().count() < 4 && !acronym {
+                return;
+            }
+            // `stem_key(word)` is `stem(normalize(word))`.
+            words.push((stem(&n), register_display(tok.raw), src as u32));
+        });
+    }
+    for s in &mut sources {
+        s.2 = collation_key(&s.0);
+    }
+    (sources, words)
 }
 
 #[cfg(test)]

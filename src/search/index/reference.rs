@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use super::super::text::{Vocabulary, fold, indexable, js_cmp, stem, tokenize};
+use super::super::text::{Vocabulary, fold, indexable, js_cmp, stem, stem_key, tokenize};
 use super::*;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -324,4 +324,101 @@ pub(super) fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(
 
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
+}
+
+/// An A–Ö subject index (ämnesregister) of the words in titles and headings, for the
+/// search page without JavaScript: `(letter, [(term, [(label, url)])])`, letters in
+/// Swedish order (numbers first, then A–Z, Å, Ä, Ö), terms in Swedish order, entries by
+/// label. Inflected forms share an entry (by stem), written in their most common form.
+/// `url` is site-relative, with `#anchor` for a section heading.
+#[allow(clippy::type_complexity)]
+pub(super) fn subject_index(
+    docs: &[SearchDoc],
+) -> Vec<(String, Vec<(String, Vec<(String, String)>)>)> {
+    let docs = sorted_docs(docs);
+    // stem key → (display form → count, entries (label, url))
+    let mut groups: BTreeMap<String, (BTreeMap<String, usize>, Vec<(String, String)>)> =
+        BTreeMap::new();
+    for doc in docs {
+        let muni = doc.municipality.as_ref().map(|m| m.1.as_str());
+        let with_muni = |label: String| match muni {
+            Some(m) if !label.contains(m) => format!("{label} ({m})"),
+            _ => label,
+        };
+        let base_url = doc.url.split('#').next().unwrap_or("");
+        let mut sources: Vec<(String, String, String)> = vec![(
+            doc.title.clone(),
+            with_muni(doc.title.clone()),
+            doc.url.clone(),
+        )];
+        for sec in &doc.sections {
+            if sec.heading.is_empty() {
+                continue;
+            }
+            let url = match &sec.anchor {
+                Some(a) => format!("{base_url}#{a}"),
+                None => doc.url.clone(),
+            };
+            let label = if sec.heading == doc.title {
+                doc.title.clone()
+            } else {
+                format!("{}: {}", doc.title, sec.heading)
+            };
+            sources.push((sec.heading.clone(), with_muni(label), url));
+        }
+        for (text, label, url) in sources {
+            for tok in tokenize(&text) {
+                let n = normalize(&tok.word);
+                if n.chars().count() < 3
+                    || !indexable(&tok.word)
+                    || is_stop_word(&n)
+                    || REGISTER_SKIP.contains(&n.as_str())
+                    || n.chars().all(|c| c.is_ascii_digit())
+                {
+                    continue;
+                }
+                let acronym = tok.raw.chars().skip(1).any(|c| c.is_uppercase());
+                if n.chars().count() < 4 && !acronym {
+                    continue;
+                }
+                let key = stem_key(&tok.word);
+                let g = groups.entry(key).or_default();
+                *g.0.entry(register_display(tok.raw)).or_default() += 1;
+                g.1.push((label.clone(), url.clone()));
+            }
+        }
+    }
+
+    let mut by_letter: BTreeMap<(u8, Vec<u32>, String), Vec<(String, Vec<(String, String)>)>> =
+        BTreeMap::new();
+    for (_, (forms, mut entries)) in groups {
+        // Most common form; ties: shorter, then Swedish order.
+        let Some(display) = forms
+            .iter()
+            .max_by(|a, b| {
+                a.1.cmp(b.1)
+                    .then_with(|| b.0.chars().count().cmp(&a.0.chars().count()))
+                    .then_with(|| swedish_cmp(b.0, a.0))
+            })
+            .map(|(f, _)| f.clone())
+        else {
+            continue;
+        };
+        // One collation key per entry, not two per comparison.
+        entries.sort_by_cached_key(|e| (collation_key(&e.0), e.0.clone(), e.1.clone()));
+        entries.dedup();
+        let letter = register_letter(&display);
+        let (rank, key) = letter_rank(&letter);
+        by_letter
+            .entry((rank, key, letter))
+            .or_default()
+            .push((display, entries));
+    }
+    by_letter
+        .into_iter()
+        .map(|((_, _, letter), mut terms)| {
+            terms.sort_by(|a, b| swedish_cmp(&a.0, &b.0));
+            (letter, terms)
+        })
+        .collect()
 }

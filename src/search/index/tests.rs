@@ -699,3 +699,10 @@ fn same_bytes_as_the_reference_builder() {
         );
     }
 }
+
+#[test]
+fn subject_index_same_as_the_reference() {
+    for docs in [odd_corpus(), corpus(), Vec::new()] {
+        assert_eq!(subject_index(&docs), reference::subject_index(&docs));
+    }
+}
