@@ -223,166 +223,432 @@ impl Extract {
 /// `data-search-kind="routine|…"` on the body element set municipality and kind.
 /// Never fails: unparsable input gives whatever text was read before the problem.
 pub fn extract_docs(html: &str, url: &str) -> SearchDoc {
-    let st = Rc::new(RefCell::new(Extract::default()));
+    // Most pages are our own well-formed output: read them with a small strict
+    // scanner, and hand anything it is not sure about to lol_html.
+    let st = fast_scan(html).unwrap_or_else(|| lol_html_scan(html));
+    st.into_doc(url)
+}
 
+/// Read the page with lol_html (any HTML).
+fn lol_html_scan(html: &str) -> Extract {
+    let st = Rc::new(RefCell::new(Extract::default()));
     let el_state = st.clone();
     let text_state = st.clone();
     let settings = RewriteStrSettings::new()
         .append_element_content_handler(element!("*", move |el: &mut Element| {
-            on_element(&el_state, el);
+            let tag = el.tag_name();
+            let tag = if tag.bytes().any(|b| b.is_ascii_uppercase()) {
+                tag.to_ascii_lowercase()
+            } else {
+                tag
+            };
+            let end = el_state
+                .borrow_mut()
+                .on_element(&tag, el.can_have_content(), |name| el.get_attribute(name));
+            if end != EndAction::Nothing {
+                let st2 = el_state.clone();
+                let _ = el.on_end_tag(end_tag!(move |_e: &mut EndTag| {
+                    st2.borrow_mut().on_end(end);
+                    Ok(())
+                }));
+            }
             Ok(())
         }))
         .append_document_content_handler(doc_text!(move |t: &mut TextChunk| {
-            on_text(&text_state, t.as_str());
+            text_state.borrow_mut().on_text(t.as_str());
             Ok(())
         }));
     // Errors (memory limits, parser ambiguity) leave what was read so far.
     let _ = rewrite_str(html, settings);
-
-    let mut st = st.borrow_mut();
-    st.finish_section();
-    let title = st
-        .title_attr
-        .clone()
-        .map(|t| clean_text(&decode_entities(&t)))
-        .filter(|t| !t.is_empty())
-        .or_else(|| st.h1.clone().filter(|t| !t.is_empty()))
-        .or_else(|| Some(clean_text(&st.head_title)).filter(|t| !t.is_empty()))
-        .unwrap_or_else(|| url.to_string());
-    let municipality = st.municipality_attr.as_deref().and_then(|m| {
-        let m = decode_entities(m);
-        let (slug, name) = match m.split_once('|') {
-            Some((s, n)) => (s.trim().to_string(), n.trim().to_string()),
-            None => (m.trim().to_string(), m.trim().to_string()),
-        };
-        (!slug.is_empty()).then(|| {
-            let name = if name.is_empty() { slug.clone() } else { name };
-            (slug, name)
-        })
-    });
-    let kind = st
-        .kind_attr
-        .as_deref()
-        .and_then(DocKind::parse)
-        .unwrap_or_default();
-    SearchDoc {
-        url: url.to_string(),
-        title,
-        municipality,
-        kind,
-        sections: std::mem::take(&mut st.sections),
-    }
+    Rc::try_unwrap(st)
+        .map(RefCell::into_inner)
+        .unwrap_or_else(|st| std::mem::take(&mut *st.borrow_mut()))
 }
 
-fn on_element(st: &Rc<RefCell<Extract>>, el: &mut Element) {
-    let tag = el.tag_name().to_ascii_lowercase();
-    let can_end = el.can_have_content();
-    let mut s = st.borrow_mut();
+/// What to do at an element's end tag.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum EndAction {
+    Nothing,
+    HeadTitle,
+    Skip,
+    Body,
+    H1,
+    Heading,
+    Space,
+}
 
-    if tag == "title" && s.body_depth == 0 && can_end {
-        s.in_head_title = true;
-        let st2 = st.clone();
-        let _ = el.on_end_tag(end_tag!(move |_e: &mut EndTag| {
-            st2.borrow_mut().in_head_title = false;
-            Ok(())
-        }));
-        return;
-    }
-
-    if s.skip_depth > 0
-        || SKIPPED_TAGS.contains(&tag.as_str())
-        || el.has_attribute("data-search-ignore")
-    {
-        if can_end {
-            s.skip_depth += 1;
-            let st2 = st.clone();
-            let _ = el.on_end_tag(end_tag!(move |_e: &mut EndTag| {
-                let mut s = st2.borrow_mut();
-                s.skip_depth = s.skip_depth.saturating_sub(1);
-                Ok(())
-            }));
+impl Extract {
+    /// A start tag (`tag` in lowercase); returns what its end tag does.
+    fn on_element<'a>(
+        &mut self,
+        tag: &str,
+        can_end: bool,
+        attr: impl Fn(&str) -> Option<String>,
+    ) -> EndAction {
+        let end = |a: EndAction| if can_end { a } else { EndAction::Nothing };
+        if tag == "title" && self.body_depth == 0 && can_end {
+            self.in_head_title = true;
+            return EndAction::HeadTitle;
         }
-        return;
-    }
-
-    let is_body = tag == "main" || el.has_attribute("data-search-body");
-    if is_body && can_end {
-        if !s.seen_body {
-            s.seen_body = true;
-            s.title_attr = el.get_attribute("data-search-title");
-            s.municipality_attr = el.get_attribute("data-search-municipality");
-            s.kind_attr = el.get_attribute("data-search-kind");
-        }
-        s.body_depth += 1;
-        let st2 = st.clone();
-        let _ = el.on_end_tag(end_tag!(move |_e: &mut EndTag| {
-            let mut s = st2.borrow_mut();
-            s.body_depth = s.body_depth.saturating_sub(1);
-            s.space();
-            Ok(())
-        }));
-        return;
-    }
-
-    match tag.as_str() {
-        "h1" if can_end && s.heading.is_none() => {
-            s.heading = Some(1);
-            s.h1_buf.clear();
-            let st2 = st.clone();
-            let _ = el.on_end_tag(end_tag!(move |_e: &mut EndTag| {
-                let mut s = st2.borrow_mut();
-                s.heading = None;
-                let h = clean_text(&s.h1_buf);
-                // Inside the body, the first h1 wins; outside it, only as a fallback.
-                if s.h1.is_none() && !h.is_empty() {
-                    s.h1 = Some(h);
-                }
-                Ok(())
-            }));
-        }
-        "h2" | "h3" if can_end && s.body_depth > 0 && s.heading.is_none() => {
-            s.finish_section();
-            s.current.anchor = el
-                .get_attribute("id")
-                .map(|a| decode_entities(&a).trim().to_string())
-                .filter(|a| !a.is_empty());
-            s.heading = Some(2);
-            let st2 = st.clone();
-            let _ = el.on_end_tag(end_tag!(move |_e: &mut EndTag| {
-                st2.borrow_mut().heading = None;
-                Ok(())
-            }));
-        }
-        "br" | "hr" | "img" => s.space(),
-        t if !INLINE_TAGS.contains(&t) => {
-            s.space();
+        if self.skip_depth > 0
+            || SKIPPED_TAGS.contains(&tag)
+            || attr("data-search-ignore").is_some()
+        {
             if can_end {
-                let st2 = st.clone();
-                let _ = el.on_end_tag(end_tag!(move |_e: &mut EndTag| {
-                    st2.borrow_mut().space();
-                    Ok(())
-                }));
+                self.skip_depth += 1;
             }
+            return end(EndAction::Skip);
         }
-        _ => {}
+        let is_body = tag == "main" || attr("data-search-body").is_some();
+        if is_body && can_end {
+            if !self.seen_body {
+                self.seen_body = true;
+                self.title_attr = attr("data-search-title");
+                self.municipality_attr = attr("data-search-municipality");
+                self.kind_attr = attr("data-search-kind");
+            }
+            self.body_depth += 1;
+            return EndAction::Body;
+        }
+        match tag {
+            "h1" if can_end && self.heading.is_none() => {
+                self.heading = Some(1);
+                self.h1_buf.clear();
+                EndAction::H1
+            }
+            "h2" | "h3" if can_end && self.body_depth > 0 && self.heading.is_none() => {
+                self.finish_section();
+                self.current.anchor = attr("id")
+                    .map(|a| decode_entities(&a).trim().to_string())
+                    .filter(|a| !a.is_empty());
+                self.heading = Some(2);
+                EndAction::Heading
+            }
+            "br" | "hr" | "img" => {
+                self.space();
+                EndAction::Nothing
+            }
+            t if !INLINE_TAGS.contains(&t) => {
+                self.space();
+                end(EndAction::Space)
+            }
+            _ => EndAction::Nothing,
+        }
+    }
+
+    fn on_end(&mut self, action: EndAction) {
+        match action {
+            EndAction::Nothing => {}
+            EndAction::HeadTitle => self.in_head_title = false,
+            EndAction::Skip => self.skip_depth = self.skip_depth.saturating_sub(1),
+            EndAction::Body => {
+                self.body_depth = self.body_depth.saturating_sub(1);
+                self.space();
+            }
+            EndAction::H1 => {
+                self.heading = None;
+                let h = clean_text(&self.h1_buf);
+                // Inside the body, the first h1 wins; outside it, only as a fallback.
+                if self.h1.is_none() && !h.is_empty() {
+                    self.h1 = Some(h);
+                }
+            }
+            EndAction::Heading => self.heading = None,
+            EndAction::Space => self.space(),
+        }
+    }
+
+    fn on_text(&mut self, text: &str) {
+        if self.in_head_title {
+            self.head_title.push_str(text);
+            return;
+        }
+        if self.skip_depth > 0 {
+            return;
+        }
+        match self.heading {
+            Some(1) => self.h1_buf.push_str(text),
+            Some(_) if self.body_depth > 0 => self.current.heading.push_str(text),
+            _ if self.body_depth > 0 => self.current.text.push_str(text),
+            _ => {}
+        }
+    }
+
+    fn into_doc(mut self, url: &str) -> SearchDoc {
+        self.finish_section();
+        let st = self;
+        let title = st
+            .title_attr
+            .clone()
+            .map(|t| clean_text(&decode_entities(&t)))
+            .filter(|t| !t.is_empty())
+            .or_else(|| st.h1.clone().filter(|t| !t.is_empty()))
+            .or_else(|| Some(clean_text(&st.head_title)).filter(|t| !t.is_empty()))
+            .unwrap_or_else(|| url.to_string());
+        let municipality = st.municipality_attr.as_deref().and_then(|m| {
+            let m = decode_entities(m);
+            let (slug, name) = match m.split_once('|') {
+                Some((s, n)) => (s.trim().to_string(), n.trim().to_string()),
+                None => (m.trim().to_string(), m.trim().to_string()),
+            };
+            (!slug.is_empty()).then(|| {
+                let name = if name.is_empty() { slug.clone() } else { name };
+                (slug, name)
+            })
+        });
+        let kind = st
+            .kind_attr
+            .as_deref()
+            .and_then(DocKind::parse)
+            .unwrap_or_default();
+        SearchDoc {
+            url: url.to_string(),
+            title,
+            municipality,
+            kind,
+            sections: st.sections,
+        }
     }
 }
 
-fn on_text(st: &Rc<RefCell<Extract>>, text: &str) {
-    let mut s = st.borrow_mut();
-    if s.in_head_title {
-        s.head_title.push_str(text);
-        return;
+/// Void elements (no content, no end tag), as lol_html lists them.
+const VOID_TAGS: &[&str] = &[
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "hr", "img", "input", "keygen",
+    "link", "meta", "param", "source", "track", "wbr",
+];
+
+/// Elements whose content is raw text up to their end tag.
+const RAW_TEXT_TAGS: &[&str] = &["script", "style", "title"];
+
+/// Elements the fast scanner leaves to lol_html: other raw-text, RCDATA and
+/// plaintext elements, foreign content (different self-closing and CDATA rules).
+const HARD_TAGS: &[&str] = &[
+    "textarea",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "noscript",
+    "plaintext",
+    "svg",
+    "math",
+    "template",
+    "frameset",
+    "image",
+];
+
+/// Attributes `on_element` reads.
+const READ_ATTRS: &[&str] = &[
+    "data-search-ignore",
+    "data-search-body",
+    "data-search-title",
+    "data-search-municipality",
+    "data-search-kind",
+    "id",
+];
+
+/// Read a page that is strictly well formed: every element closed by its own end tag
+/// (void elements aside), no comments, CDATA or processing instructions, no NUL or
+/// carriage return, attributes simple and not repeated, `<script>`, `<style>` and
+/// `<title>` without `<!--`. Gives the same events lol_html would, in the same order;
+/// `None` for anything else.
+fn fast_scan(html: &str) -> Option<Extract> {
+    let b = html.as_bytes();
+    if memchr_any(b, b'\0') || memchr_any(b, b'\r') {
+        return None;
     }
-    if s.skip_depth > 0 {
-        return;
+    let mut st = Extract::default();
+    let mut stack: Vec<(&str, EndAction)> = Vec::new();
+    let mut i = 0;
+    let mut attrs: [Option<&str>; 6] = [None; 6];
+    while i < b.len() {
+        // Text up to the next '<'.
+        let lt = b[i..]
+            .iter()
+            .position(|&c| c == b'<')
+            .map_or(b.len(), |p| i + p);
+        if lt > i {
+            st.on_text(&html[i..lt]);
+        }
+        if lt == b.len() {
+            break;
+        }
+        i = lt + 1;
+        match b.get(i) {
+            Some(b'!') => {
+                // Only a plain doctype.
+                let rest = &b[i + 1..];
+                if rest.len() < 7 || !rest[..7].eq_ignore_ascii_case(b"doctype") {
+                    return None;
+                }
+                let gt = rest.iter().position(|&c| c == b'>')?;
+                if rest[..gt]
+                    .iter()
+                    .any(|&c| c == b'"' || c == b'\'' || c == b'<')
+                {
+                    return None;
+                }
+                i += 1 + gt + 1;
+            }
+            Some(b'/') => {
+                let start = i + 1;
+                let mut j = start;
+                while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'-') {
+                    j += 1;
+                }
+                if j == start || !b[start].is_ascii_alphabetic() {
+                    return None;
+                }
+                let name = &html[start..j];
+                while j < b.len() && b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                if b.get(j) != Some(&b'>') {
+                    return None;
+                }
+                i = j + 1;
+                let (open, action) = stack.pop()?;
+                if !open.eq_ignore_ascii_case(name) {
+                    return None;
+                }
+                st.on_end(action);
+            }
+            Some(c) if c.is_ascii_alphabetic() => {
+                let start = i;
+                let mut j = start;
+                while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'-') {
+                    j += 1;
+                }
+                let raw_name = &html[start..j];
+                let lower;
+                let name: &str = if raw_name.bytes().any(|c| c.is_ascii_uppercase()) {
+                    lower = raw_name.to_ascii_lowercase();
+                    &lower
+                } else {
+                    raw_name
+                };
+                if HARD_TAGS.contains(&name) {
+                    return None;
+                }
+                // Attributes.
+                attrs.fill(None);
+                let mut self_closing = false;
+                loop {
+                    let ws = j;
+                    while j < b.len() && b[j].is_ascii_whitespace() {
+                        j += 1;
+                    }
+                    match b.get(j) {
+                        None => return None,
+                        Some(b'>') => {
+                            j += 1;
+                            break;
+                        }
+                        Some(b'/') => {
+                            if b.get(j + 1) != Some(&b'>') {
+                                return None;
+                            }
+                            self_closing = true;
+                            j += 2;
+                            break;
+                        }
+                        _ => {}
+                    }
+                    if ws == j {
+                        // Attributes must be separated by whitespace.
+                        return None;
+                    }
+                    let an = j;
+                    while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'-') {
+                        j += 1;
+                    }
+                    if j == an {
+                        return None;
+                    }
+                    let attr_name = &html[an..j];
+                    let value: &str;
+                    if b.get(j) == Some(&b'=') {
+                        j += 1;
+                        match b.get(j) {
+                            Some(&q @ (b'"' | b'\'')) => {
+                                let close = b[j + 1..].iter().position(|&c| c == q)?;
+                                value = &html[j + 1..j + 1 + close];
+                                j += close + 2;
+                            }
+                            _ => {
+                                let vs = j;
+                                while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' {
+                                    if matches!(b[j], b'"' | b'\'' | b'<' | b'=' | b'`' | b'/') {
+                                        return None;
+                                    }
+                                    j += 1;
+                                }
+                                if j == vs {
+                                    return None;
+                                }
+                                value = &html[vs..j];
+                            }
+                        }
+                    } else {
+                        value = "";
+                    }
+                    if let Some(k) = READ_ATTRS
+                        .iter()
+                        .position(|a| a.eq_ignore_ascii_case(attr_name))
+                    {
+                        if attrs[k].is_some() {
+                            return None;
+                        }
+                        attrs[k] = Some(value);
+                    }
+                }
+                let void = VOID_TAGS.contains(&name);
+                if self_closing && !void {
+                    return None;
+                }
+                let action = st.on_element(name, !void, |a| {
+                    let k = READ_ATTRS.iter().position(|x| *x == a)?;
+                    attrs[k].map(str::to_string)
+                });
+                i = j;
+                if !void {
+                    stack.push((raw_name, action));
+                    if RAW_TEXT_TAGS.contains(&name) {
+                        // Raw text up to `</name` followed by whitespace, '/' or '>'.
+                        let mut k = i;
+                        let end = loop {
+                            let p = b[k..].iter().position(|&c| c == b'<')? + k;
+                            let after = p + 2 + name.len();
+                            if b.get(p + 1) == Some(&b'/')
+                                && after <= b.len()
+                                && b[p + 2..after].eq_ignore_ascii_case(name.as_bytes())
+                                && matches!(b.get(after), Some(c) if c.is_ascii_whitespace() || *c == b'/' || *c == b'>')
+                            {
+                                break p;
+                            }
+                            if b.get(p + 1) == Some(&b'!') {
+                                return None;
+                            }
+                            k = p + 1;
+                        };
+                        if end > i {
+                            st.on_text(&html[i..end]);
+                        }
+                        i = end;
+                    }
+                }
+            }
+            _ => return None,
+        }
     }
-    match s.heading {
-        Some(1) => s.h1_buf.push_str(text),
-        Some(_) if s.body_depth > 0 => s.current.heading.push_str(text),
-        _ if s.body_depth > 0 => s.current.text.push_str(text),
-        _ => {}
+    if !stack.is_empty() {
+        return None;
     }
+    Some(st)
+}
+
+fn memchr_any(b: &[u8], c: u8) -> bool {
+    b.contains(&c)
 }
 
 /// Decode entities and collapse whitespace.

@@ -1,7 +1,12 @@
 //! The index builder as it was before it was made parallel and allocation-free: the
 //! reference the tests compare the real one with, byte for byte.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
+
+use lol_html::html_content::{Element, EndTag, TextChunk};
+use lol_html::{RewriteStrSettings, doc_text, element, end_tag, rewrite_str};
 use std::fmt::Write as _;
 
 use super::super::text::{Vocabulary, fold, indexable, js_cmp, stem, stem_key, tokenize};
@@ -421,4 +426,167 @@ pub(super) fn subject_index(
             (letter, terms)
         })
         .collect()
+}
+
+pub(super) fn extract_docs(html: &str, url: &str) -> SearchDoc {
+    let st = Rc::new(RefCell::new(Extract::default()));
+
+    let el_state = st.clone();
+    let text_state = st.clone();
+    let settings = RewriteStrSettings::new()
+        .append_element_content_handler(element!("*", move |el: &mut Element| {
+            on_element(&el_state, el);
+            Ok(())
+        }))
+        .append_document_content_handler(doc_text!(move |t: &mut TextChunk| {
+            on_text(&text_state, t.as_str());
+            Ok(())
+        }));
+    // Errors (memory limits, parser ambiguity) leave what was read so far.
+    let _ = rewrite_str(html, settings);
+
+    let mut st = st.borrow_mut();
+    st.finish_section();
+    let title = st
+        .title_attr
+        .clone()
+        .map(|t| clean_text(&decode_entities(&t)))
+        .filter(|t| !t.is_empty())
+        .or_else(|| st.h1.clone().filter(|t| !t.is_empty()))
+        .or_else(|| Some(clean_text(&st.head_title)).filter(|t| !t.is_empty()))
+        .unwrap_or_else(|| url.to_string());
+    let municipality = st.municipality_attr.as_deref().and_then(|m| {
+        let m = decode_entities(m);
+        let (slug, name) = match m.split_once('|') {
+            Some((s, n)) => (s.trim().to_string(), n.trim().to_string()),
+            None => (m.trim().to_string(), m.trim().to_string()),
+        };
+        (!slug.is_empty()).then(|| {
+            let name = if name.is_empty() { slug.clone() } else { name };
+            (slug, name)
+        })
+    });
+    let kind = st
+        .kind_attr
+        .as_deref()
+        .and_then(DocKind::parse)
+        .unwrap_or_default();
+    SearchDoc {
+        url: url.to_string(),
+        title,
+        municipality,
+        kind,
+        sections: std::mem::take(&mut st.sections),
+    }
+}
+
+fn on_element(st: &Rc<RefCell<Extract>>, el: &mut Element) {
+    let tag = el.tag_name().to_ascii_lowercase();
+    let can_end = el.can_have_content();
+    let mut s = st.borrow_mut();
+
+    if tag == "title" && s.body_depth == 0 && can_end {
+        s.in_head_title = true;
+        let st2 = st.clone();
+        let _ = el.on_end_tag(end_tag!(move |_e: &mut EndTag| {
+            st2.borrow_mut().in_head_title = false;
+            Ok(())
+        }));
+        return;
+    }
+
+    if s.skip_depth > 0
+        || SKIPPED_TAGS.contains(&tag.as_str())
+        || el.has_attribute("data-search-ignore")
+    {
+        if can_end {
+            s.skip_depth += 1;
+            let st2 = st.clone();
+            let _ = el.on_end_tag(end_tag!(move |_e: &mut EndTag| {
+                let mut s = st2.borrow_mut();
+                s.skip_depth = s.skip_depth.saturating_sub(1);
+                Ok(())
+            }));
+        }
+        return;
+    }
+
+    let is_body = tag == "main" || el.has_attribute("data-search-body");
+    if is_body && can_end {
+        if !s.seen_body {
+            s.seen_body = true;
+            s.title_attr = el.get_attribute("data-search-title");
+            s.municipality_attr = el.get_attribute("data-search-municipality");
+            s.kind_attr = el.get_attribute("data-search-kind");
+        }
+        s.body_depth += 1;
+        let st2 = st.clone();
+        let _ = el.on_end_tag(end_tag!(move |_e: &mut EndTag| {
+            let mut s = st2.borrow_mut();
+            s.body_depth = s.body_depth.saturating_sub(1);
+            s.space();
+            Ok(())
+        }));
+        return;
+    }
+
+    match tag.as_str() {
+        "h1" if can_end && s.heading.is_none() => {
+            s.heading = Some(1);
+            s.h1_buf.clear();
+            let st2 = st.clone();
+            let _ = el.on_end_tag(end_tag!(move |_e: &mut EndTag| {
+                let mut s = st2.borrow_mut();
+                s.heading = None;
+                let h = clean_text(&s.h1_buf);
+                // Inside the body, the first h1 wins; outside it, only as a fallback.
+                if s.h1.is_none() && !h.is_empty() {
+                    s.h1 = Some(h);
+                }
+                Ok(())
+            }));
+        }
+        "h2" | "h3" if can_end && s.body_depth > 0 && s.heading.is_none() => {
+            s.finish_section();
+            s.current.anchor = el
+                .get_attribute("id")
+                .map(|a| decode_entities(&a).trim().to_string())
+                .filter(|a| !a.is_empty());
+            s.heading = Some(2);
+            let st2 = st.clone();
+            let _ = el.on_end_tag(end_tag!(move |_e: &mut EndTag| {
+                st2.borrow_mut().heading = None;
+                Ok(())
+            }));
+        }
+        "br" | "hr" | "img" => s.space(),
+        t if !INLINE_TAGS.contains(&t) => {
+            s.space();
+            if can_end {
+                let st2 = st.clone();
+                let _ = el.on_end_tag(end_tag!(move |_e: &mut EndTag| {
+                    st2.borrow_mut().space();
+                    Ok(())
+                }));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn on_text(st: &Rc<RefCell<Extract>>, text: &str) {
+    let mut s = st.borrow_mut();
+    if s.in_head_title {
+        s.head_title.push_str(text);
+        return;
+    }
+    if s.skip_depth > 0 {
+        return;
+    }
+    match s.heading {
+        Some(1) => s.h1_buf.push_str(text),
+        Some(_) if s.body_depth > 0 => s.current.heading.push_str(text),
+        _ if s.body_depth > 0 => s.current.text.push_str(text),
+        _ => {}
+    }
 }

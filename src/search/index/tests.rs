@@ -706,3 +706,86 @@ fn subject_index_same_as_the_reference() {
         assert_eq!(subject_index(&docs), reference::subject_index(&docs));
     }
 }
+
+/// Pages that exercise the fast scanner and its fallback: each must read exactly as
+/// with lol_html alone.
+fn odd_pages() -> Vec<String> {
+    let main = |body: &str| {
+        format!(
+            "<!DOCTYPE html><html><head><title>T &amp; t</title></head><body>\
+             <header><h1>Site</h1></header><main data-search-kind=\"routine\" \
+             data-search-municipality=\"k1|K&amp;1\">{body}</main></body></html>"
+        )
+    };
+    let mut pages: Vec<String> = [
+        "<h1>Rubrik</h1><p>Text &auml; <b>fet</b>text</p><h2 id=\"a&amp;b\">Del</h2><p>Mer</p>",
+        "<h1>R</h1><p>Ej stängd<h2>Del</h2><p>x</p>",
+        "<h1>R</h1><!-- kommentar --><p>x</p>",
+        "<h1>R</h1><script>var a = '</p>'; if (a < b) {}</script><p>x</p>",
+        "<h1>R</h1><script><!-- </script> --></script><p>x</p>",
+        "<h1>R</h1><br/><img src=x alt='a > b'><p>a\r\nb</p>",
+        "<h1>R</h1><div/><p>x</p>",
+        "<h1>R</h1><svg><path d='M0'/><title>svg</title></svg><p>x</p>",
+        "<h1>R</h1><p data-search-ignore>bort</p><P>Stor</P><DIV ID=x>y</DIV>",
+        "<h1>R</h1><p id=a id=b>x</p><h3 ID=\"c\">C</h3>t",
+        "<h1>R</h1><title>i body</title><textarea><p>x</textarea>",
+        "<h1>R</h1></div><p>x</p>",
+        "<h1>R</h1><p>a < b</p>",
+        "<h1>R</h1><p>\u{0}x</p>",
+        "<section data-search-body data-search-title=\"Egen &amp; titel\"><h2>A</h2>x</section>",
+        "<h1>R</h1><noscript><p>x</p></noscript>y",
+        "<h1>R</h1><p>x</p",
+        "<h1>R</h1><p class=\"a\"title='b'>x</p>",
+    ]
+    .iter()
+    .map(|b| main(b))
+    .collect();
+    pages.push("<p>utan main</p><title>sen</title>".to_string());
+    pages.push(String::new());
+    pages.push("<html><body><main><h1>x</h1>".to_string());
+    pages
+}
+
+#[test]
+fn extract_same_as_the_reference() {
+    for page in odd_pages() {
+        assert_eq!(
+            extract_docs(&page, "u/"),
+            reference::extract_docs(&page, "u/"),
+            "{page}"
+        );
+    }
+}
+
+/// Every `index.html` under `$LOVPORTAL_EXTRACT_DIR` (a built site) reads the same
+/// with the fast scanner as with lol_html alone; prints how many the scanner left to
+/// lol_html.
+#[test]
+#[ignore]
+fn extract_same_as_the_reference_on_a_built_site() {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "html") {
+                out.push(p);
+            }
+        }
+    }
+    let dir = std::env::var("LOVPORTAL_EXTRACT_DIR").expect("LOVPORTAL_EXTRACT_DIR");
+    let mut files = Vec::new();
+    walk(std::path::Path::new(&dir), &mut files);
+    let mut fallbacks = 0;
+    for f in &files {
+        let html = String::from_utf8_lossy(&std::fs::read(f).unwrap()).into_owned();
+        fallbacks += usize::from(fast_scan(&html).is_none());
+        assert_eq!(
+            extract_docs(&html, "u/"),
+            reference::extract_docs(&html, "u/"),
+            "{}",
+            f.display()
+        );
+    }
+    println!("{} pages, {fallbacks} read by lol_html", files.len());
+}
