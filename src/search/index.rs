@@ -651,18 +651,44 @@ fn memchr_any(b: &[u8], c: u8) -> bool {
     b.contains(&c)
 }
 
-/// Decode entities and collapse whitespace.
+/// Decode entities and collapse whitespace (`char::is_whitespace`).
 fn clean_text(raw: &str) -> String {
-    let decoded = decode_entities(raw);
-    let mut out = String::with_capacity(decoded.len());
-    for w in decoded.split(|c: char| c.is_whitespace()) {
-        if w.is_empty() {
-            continue;
+    let decoded;
+    let s = if raw.contains('&') {
+        decoded = decode_entities(raw);
+        decoded.as_str()
+    } else {
+        raw
+    };
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let (mut i, mut start) = (0, 0);
+    while i < b.len() {
+        let (space, len) = if b[i] < 0x80 {
+            (
+                matches!(b[i], b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' '),
+                1,
+            )
+        } else {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            (c.is_whitespace(), c.len_utf8())
+        };
+        if space {
+            if i > start {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&s[start..i]);
+            }
+            start = i + len;
         }
+        i += len;
+    }
+    if b.len() > start {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(w);
+        out.push_str(&s[start..]);
     }
     out
 }
@@ -1011,6 +1037,10 @@ fn push_json_str(out: &mut String, s: &str) {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
+        if b >= 0x20 && b != b'"' && b != b'\\' && b != 0xE2 {
+            i += 1;
+            continue;
+        }
         let esc: Option<&str> = match b {
             b'"' => Some("\\\""),
             b'\\' => Some("\\\\"),
@@ -1105,14 +1135,10 @@ pub fn decode_varints(s: &str) -> Vec<u64> {
 
 /// Cut text to at most `max` characters, at a word boundary, marking the cut with "…".
 fn truncate_text(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
+    // The text is longer than `max` characters iff it has a character number `max`.
+    let Some((cut, _)) = text.char_indices().nth(max) else {
         return text.to_string();
-    }
-    let cut = text
-        .char_indices()
-        .nth(max)
-        .map(|(i, _)| i)
-        .unwrap_or(text.len());
+    };
     let head = &text[..cut];
     let head = match head.rfind(' ') {
         Some(i) if i > cut / 2 => &head[..i],
@@ -1654,11 +1680,47 @@ pub fn subject_index(docs: &[SearchDoc]) -> Vec<(String, Vec<(String, Vec<(Strin
     let docs = sorted_docs(docs);
     // Per document, in parallel: its sources (label, url, collation key of the label)
     // and the register words found in them (stem key, display form, source).
-    type Found = (Vec<(String, String, Vec<u32>)>, Vec<(String, String, u32)>);
-    let found: Vec<Found> = docs.par_iter().map(|doc| subject_words(doc)).collect();
+    type Found = (Vec<(String, String, Vec<u8>)>, Vec<(String, String, u32)>);
+    let run = docs.len().div_ceil(rayon::current_num_threads() * 4).max(1);
+    let found: Vec<Found> = docs
+        .par_chunks(run)
+        .flat_map_iter(|part| {
+            let mut cache = FxMap::default();
+            part.iter()
+                .map(|doc| subject_words(doc, &mut cache))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    // Every source ranked by (collation key, label, url); equal ones share a rank.
+    let mut ranked: Vec<(u32, u32)> = found
+        .iter()
+        .enumerate()
+        .flat_map(|(d, f)| (0..f.0.len() as u32).map(move |s| (d as u32, s)))
+        .collect();
+    let source = |&(d, s): &(u32, u32)| &found[d as usize].0[s as usize];
+    ranked.par_sort_unstable_by(|a, b| {
+        let (a, b) = (source(a), source(b));
+        (&a.2, &a.0, &a.1).cmp(&(&b.2, &b.0, &b.1))
+    });
+    let mut rank_of: Vec<Vec<u32>> = found.iter().map(|f| vec![0; f.0.len()]).collect();
+    let mut rank = 0u32;
+    for k in 0..ranked.len() {
+        if k > 0 {
+            let (a, b) = (source(&ranked[k - 1]), source(&ranked[k]));
+            if a.0 != b.0 || a.1 != b.1 {
+                rank += 1;
+            }
+        }
+        let (d, s) = ranked[k];
+        rank_of[d as usize][s as usize] = rank;
+    }
+    ranked.dedup_by(|a, b| {
+        let (a, b) = (source(a), source(b));
+        a.0 == b.0 && a.1 == b.1
+    });
 
     // stem key → (display form → count, entries as (document, source))
-    let mut groups: FxMap<String, (BTreeMap<String, usize>, Vec<(u32, u32)>)> = FxMap::default();
+    let mut groups: FxMap<String, (BTreeMap<String, usize>, Vec<u32>)> = FxMap::default();
     for (d, (_, words)) in found.iter().enumerate() {
         for (key, display, src) in words {
             let g = match groups.get_mut(key.as_str()) {
@@ -1671,14 +1733,13 @@ pub fn subject_index(docs: &[SearchDoc]) -> Vec<(String, Vec<(String, Vec<(Strin
                     g.0.insert(display.clone(), 1);
                 }
             }
-            g.1.push((d as u32, *src));
+            g.1.push(rank_of[d][*src as usize]);
         }
     }
-    let mut groups: Vec<(String, (BTreeMap<String, usize>, Vec<(u32, u32)>))> =
+    let mut groups: Vec<(String, (BTreeMap<String, usize>, Vec<u32>))> =
         groups.into_iter().collect();
     groups.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
-    let source = |&(d, s): &(u32, u32)| &found[d as usize].0[s as usize];
     #[allow(clippy::type_complexity)]
     let terms: Vec<Option<((u8, Vec<u32>, String), String, Vec<(String, String)>)>> = groups
         .into_par_iter()
@@ -1692,18 +1753,12 @@ pub fn subject_index(docs: &[SearchDoc]) -> Vec<(String, Vec<(String, Vec<(Strin
                         .then_with(|| swedish_cmp(b.0, a.0))
                 })
                 .map(|(f, _)| f.clone())?;
-            entries.sort_unstable_by(|a, b| {
-                let (a, b) = (source(a), source(b));
-                (&a.2, &a.0, &a.1).cmp(&(&b.2, &b.0, &b.1))
-            });
-            entries.dedup_by(|a, b| {
-                let (a, b) = (source(a), source(b));
-                a.0 == b.0 && a.1 == b.1
-            });
+            entries.sort_unstable();
+            entries.dedup();
             let entries = entries
                 .iter()
-                .map(|e| {
-                    let s = source(e);
+                .map(|&r| {
+                    let s = source(&ranked[r as usize]);
                     (s.0.clone(), s.1.clone())
                 })
                 .collect();
@@ -1738,7 +1793,10 @@ pub fn subject_index(docs: &[SearchDoc]) -> Vec<(String, Vec<(String, Vec<(Strin
 /// The register words of one document: its sources (label, url, collation key of the
 /// label) and, per word, (stem key, display form, source).
 #[allow(clippy::type_complexity)]
-fn subject_words(doc: &SearchDoc) -> (Vec<(String, String, Vec<u32>)>, Vec<(String, String, u32)>) {
+fn subject_words(
+    doc: &SearchDoc,
+    cache: &mut FxMap<Box<str>, Option<(Box<str>, bool)>>,
+) -> (Vec<(String, String, Vec<u8>)>, Vec<(String, String, u32)>) {
     let muni = doc.municipality.as_ref().map(|m| m.1.as_str());
     let with_muni = |label: String| match muni {
         Some(m) if !label.contains(m) => format!("{label} ({m})"),
@@ -1746,7 +1804,7 @@ fn subject_words(doc: &SearchDoc) -> (Vec<(String, String, Vec<u32>)>, Vec<(Stri
     };
     let base_url = doc.url.split('#').next().unwrap_or("");
     let mut texts: Vec<&str> = vec![&doc.title];
-    let mut sources: Vec<(String, String, Vec<u32>)> =
+    let mut sources: Vec<(String, String, Vec<u8>)> =
         vec![(with_muni(doc.title.clone()), doc.url.clone(), Vec::new())];
     for sec in &doc.sections {
         if sec.heading.is_empty() {
@@ -1767,25 +1825,40 @@ fn subject_words(doc: &SearchDoc) -> (Vec<(String, String, Vec<u32>)>, Vec<(Stri
     let mut words = Vec::new();
     for (src, text) in texts.iter().enumerate() {
         for_each_token(text, |tok| {
-            let n = normalize(tok.word);
-            if n.chars().count() < 3
-                || !indexable(tok.word)
-                || is_stop_word(&n)
-                || REGISTER_SKIP.contains(&n.as_str())
-                || n.chars().all(|c| c.is_ascii_digit())
-            {
+            // Per distinct word: its stem key if it may be a register word, and
+            // whether it is short (then only as an acronym).
+            let entry = match cache.get(tok.word) {
+                Some(e) => e,
+                None => {
+                    let n = normalize(tok.word);
+                    let e = (n.chars().count() >= 3
+                        && indexable(tok.word)
+                        && !is_stop_word(&n)
+                        && !REGISTER_SKIP.contains(&n.as_str())
+                        && !n.chars().all(|c| c.is_ascii_digit()))
+                    .then(|| {
+                        // `stem_key(word)` is `stem(normalize(word))`.
+                        (stem(&n).into_boxed_str(), n.chars().count() < 4)
+                    });
+                    cache.entry(tok.word.into()).or_insert(e)
+                }
+            };
+            let Some((key, short)) = entry else {
+                return;
+            };
+            if *short && !tok.raw.chars().skip(1).any(|c| c.is_uppercase()) {
                 return;
             }
-            let acronym = tok.raw.chars().skip(1).any(|c| c.is_uppercase());
-            if n.chars().count() < 4 && !acronym {
-                return;
-            }
-            // `stem_key(word)` is `stem(normalize(word))`.
-            words.push((stem(&n), register_display(tok.raw), src as u32));
+            words.push((key.to_string(), register_display(tok.raw), src as u32));
         });
     }
     for s in &mut sources {
-        s.2 = collation_key(&s.0);
+        // Three bytes per code point, big-endian: compares like the `u32` key, with
+        // memcmp.
+        s.2 = collation_key(&s.0)
+            .iter()
+            .flat_map(|c| [(c >> 16) as u8, (c >> 8) as u8, *c as u8])
+            .collect();
     }
     (sources, words)
 }

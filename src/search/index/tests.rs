@@ -789,3 +789,25 @@ fn extract_same_as_the_reference_on_a_built_site() {
     }
     println!("{} pages, {fallbacks} read by lol_html", files.len());
 }
+
+#[test]
+fn clean_text_collapses_like_split_whitespace() {
+    for s in [
+        "",
+        " ",
+        "a",
+        " a  b\t\nc ",
+        "\u{0B}x\u{0C}y\r",
+        "a\u{00A0}b\u{2003}c\u{3000}",
+        "ä ö\u{2028}å\u{85}z",
+        "&amp;&nbsp;x &lt; y",
+        "  &auml;  ",
+    ] {
+        let d = decode_entities(s);
+        let expected: Vec<&str> = d
+            .split(char::is_whitespace)
+            .filter(|w| !w.is_empty())
+            .collect();
+        assert_eq!(clean_text(s), expected.join(" "), "{s:?}");
+    }
+}
