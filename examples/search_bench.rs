@@ -4,7 +4,9 @@
 //!
 //!     cargo run --release --example search_bench -- <output dir> [repeats] [step]
 //!
-//! `step` is `all` (default), `extract` or `index`, to profile one step alone. The
+//! `step` is `all` (default), `extract` or `index`, to profile one step alone, or
+//! `cache`: time `IndexCache::build` after one routine's text changed (checked
+//! against `build_index`). The
 //! pages are the ones the build reads (`*/index.html` except `utforare/` and
 //! `tillganglighet/`); the contact and e-service entries the build adds from the site
 //! data are left out, so the index differs a little from the one in the output.
@@ -12,7 +14,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use lovportal::search::{DocKind, SearchDoc, build_index, extract_docs, subject_index};
+use lovportal::search::{DocKind, IndexCache, SearchDoc, build_index, extract_docs, subject_index};
 use rayon::prelude::*;
 
 fn pages(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
@@ -75,6 +77,37 @@ fn main() {
             t_ix = t_ix.min(t.elapsed());
             bytes = ix.iter().map(|f| f.1.len()).sum::<usize>();
         }
+    }
+    if step == "cache" {
+        let mut cache = IndexCache::new();
+        let t = Instant::now();
+        let first = cache.build(&docs);
+        println!("IndexCache, first build: {} ms", t.elapsed().as_millis());
+        let mut docs = docs.clone();
+        let r = docs
+            .iter()
+            .position(|d| d.kind == DocKind::Routine)
+            .expect("a routine");
+        for k in 0..repeats {
+            docs[r].sections[0].text.push_str(&format!(
+                " Tillagd mening nummer {k} om nyckelkortsrutiner."
+            ));
+            let t = Instant::now();
+            let again = cache.build(&docs);
+            let cached = t.elapsed();
+            let t = Instant::now();
+            let fresh = build_index(&docs);
+            let full = t.elapsed();
+            assert!(again == fresh, "IndexCache differs from build_index");
+            assert!(again != first);
+            println!(
+                "one routine changed ({}): IndexCache::build {} ms, build_index {} ms",
+                docs[r].url,
+                cached.as_millis(),
+                full.as_millis()
+            );
+        }
+        return;
     }
     let ms = |d: Duration| {
         if d == Duration::MAX {

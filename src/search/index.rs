@@ -43,6 +43,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use lol_html::html_content::{Element, EndTag, TextChunk};
 use lol_html::{RewriteStrSettings, doc_text, element, end_tag, rewrite_str};
@@ -1224,6 +1225,144 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
     let units: Vec<(u32, &Analysis)> = analyses.iter().map(|(b, a)| (*b, a)).collect();
     let mut plans = FxMap::default();
     index_files(docs, &units, opts, &mut None, &mut plans)
+}
+
+/// Keeps what [`build_index`] learns about the documents, so that rebuilding the index
+/// after an edit (`serve`) only analyses the documents that changed. The output is the
+/// same as [`build_index_with`]'s for the same documents.
+///
+/// Documents are analysed (tokenised) in runs: the documents of one municipality, at
+/// most [`CACHE_RUN`] at a time, so an edit re-analyses its municipality's run only.
+/// A run is keyed by its documents' titles and section texts (compared in full, not
+/// just hashed). Per distinct word, the compound split and its terms are kept for as
+/// long as the corpus' vocabulary stays the same; compound splits depend on it, so any
+/// change of the vocabulary re-plans every word (in parallel). Postings, chunks and
+/// fragments are rebuilt every time.
+#[derive(Default)]
+pub struct IndexCache {
+    runs: FxMap<u64, Vec<(Arc<Vec<DocText>>, Arc<Analysis>)>>,
+    vocab: Option<(Vec<Box<str>>, Vocabulary)>,
+    plans: FxMap<Box<str>, WordPlan>,
+}
+
+/// At most this many documents per analysis run in an [`IndexCache`].
+pub const CACHE_RUN: usize = 32;
+
+/// The text of a document that its analysis depends on.
+#[derive(PartialEq, Eq)]
+struct DocText {
+    title: String,
+    sections: Vec<(String, String)>,
+}
+
+impl DocText {
+    fn of(doc: &SearchDoc) -> DocText {
+        DocText {
+            title: doc.title.clone(),
+            sections: doc
+                .sections
+                .iter()
+                .map(|s| (s.heading.clone(), s.text.clone()))
+                .collect(),
+        }
+    }
+
+    fn matches(&self, doc: &SearchDoc) -> bool {
+        self.title == doc.title
+            && self.sections.len() == doc.sections.len()
+            && self
+                .sections
+                .iter()
+                .zip(&doc.sections)
+                .all(|(a, b)| a.0 == b.heading && a.1 == b.text)
+    }
+}
+
+fn run_key(docs: &[&SearchDoc]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = FxHasher::default();
+    for doc in docs {
+        doc.title.hash(&mut h);
+        doc.sections.len().hash(&mut h);
+        for s in &doc.sections {
+            s.heading.hash(&mut h);
+            s.text.hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+impl IndexCache {
+    pub fn new() -> IndexCache {
+        IndexCache::default()
+    }
+
+    /// [`build_index`], reusing what earlier calls analysed.
+    pub fn build(&mut self, docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
+        self.build_with(docs, &IndexOptions::default())
+    }
+
+    /// [`build_index_with`], reusing what earlier calls analysed.
+    pub fn build_with(
+        &mut self,
+        docs: &[SearchDoc],
+        opts: &IndexOptions,
+    ) -> Vec<(String, Vec<u8>)> {
+        let docs = sorted_docs(docs);
+        let n_docs = u32::try_from(docs.len()).unwrap_or(u32::MAX);
+        let docs = &docs[..n_docs as usize];
+        // Runs: per municipality, at most CACHE_RUN documents.
+        let mut bounds: Vec<std::ops::Range<usize>> = Vec::new();
+        for (d, doc) in docs.iter().enumerate() {
+            let muni = doc.municipality.as_ref().map(|m| &m.0);
+            match bounds.last_mut() {
+                Some(r)
+                    if r.len() < CACHE_RUN
+                        && docs[r.start].municipality.as_ref().map(|m| &m.0) == muni =>
+                {
+                    r.end = d + 1
+                }
+                _ => bounds.push(d..d + 1),
+            }
+        }
+        let runs = &self.runs;
+        let found: Vec<(u64, Arc<Vec<DocText>>, Arc<Analysis>)> = bounds
+            .par_iter()
+            .map(|r| {
+                let part = &docs[r.clone()];
+                let key = run_key(part);
+                let hit = runs.get(&key).and_then(|v| {
+                    v.iter().find(|(t, _)| {
+                        t.len() == part.len() && t.iter().zip(part).all(|(t, d)| t.matches(d))
+                    })
+                });
+                match hit {
+                    Some((t, a)) => (key, t.clone(), a.clone()),
+                    None => (
+                        key,
+                        Arc::new(part.iter().map(|d| DocText::of(d)).collect()),
+                        Arc::new(Analysis::of(part)),
+                    ),
+                }
+            })
+            .collect();
+        let units: Vec<(u32, &Analysis)> = bounds
+            .iter()
+            .zip(&found)
+            .map(|(r, (_, _, a))| (r.start as u32, &**a))
+            .collect();
+        let files = index_files(docs, &units, opts, &mut self.vocab, &mut self.plans);
+        // Keep the analyses of these documents only.
+        let mut next: FxMap<u64, Vec<(Arc<Vec<DocText>>, Arc<Analysis>)>> = FxMap::default();
+        for (k, t, a) in found {
+            let v = next.entry(k).or_default();
+            if !v.iter().any(|(u, _)| Arc::ptr_eq(u, &t) || **u == *t) {
+                v.push((t, a));
+            }
+        }
+        self.runs = next;
+        files
+    }
 }
 
 /// The index files from the documents (sorted) and their analyses: `(first document,

@@ -811,3 +811,47 @@ fn clean_text_collapses_like_split_whitespace() {
         assert_eq!(clean_text(s), expected.join(" "), "{s:?}");
     }
 }
+
+#[test]
+fn index_cache_gives_the_same_bytes_after_edits() {
+    let opts = IndexOptions {
+        chunk_bytes: 300,
+        fragment_bytes: 200,
+        excerpt_chars: 80,
+    };
+    let mut cache = IndexCache::new();
+    let mut docs = odd_corpus();
+    let mut check = |docs: &[SearchDoc], what: &str| {
+        assert_eq!(
+            cache.build_with(docs, &opts),
+            build_index_with(docs, &opts),
+            "{what}"
+        );
+    };
+    check(&docs, "first build");
+    check(&docs, "unchanged");
+    // A word added (a new vocabulary word: "barn" lets "skolbarn" split differently).
+    docs[2].sections[0].text.push_str(" barn sithskortläsarna");
+    check(&docs, "word added");
+    // A word removed.
+    let t = &mut docs[0].sections[0].text;
+    *t = t.replace("behörighet", "");
+    check(&docs, "word removed");
+    // A document added and one removed.
+    let mut extra = docs[5].clone();
+    extra.url = "ny/sida/".into();
+    extra.title = "Hemtjänstlösenord".into();
+    docs.push(extra);
+    check(&docs, "document added");
+    docs.remove(3);
+    check(&docs, "document removed");
+    // Two identical documents under different URLs, then one of them edited.
+    let mut twin = docs[1].clone();
+    twin.url = "tvilling/".into();
+    docs.push(twin);
+    check(&docs, "twin");
+    docs.last_mut().unwrap().title.push_str(" ändrad");
+    check(&docs, "twin edited");
+    check(&Vec::new(), "empty");
+    check(&docs, "after empty");
+}
