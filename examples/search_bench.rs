@@ -78,6 +78,34 @@ fn main() {
             bytes = ix.iter().map(|f| f.1.len()).sum::<usize>();
         }
     }
+    if step == "excerpt" {
+        use lovportal::search::{IndexOptions, build_index_with};
+        for chars in [2000, 600] {
+            let opts = IndexOptions {
+                excerpt_chars: chars,
+                ..IndexOptions::default()
+            };
+            let mut best = Duration::MAX;
+            let mut files = Vec::new();
+            for _ in 0..repeats {
+                let t = Instant::now();
+                files = build_index_with(&docs, &opts);
+                best = best.min(t.elapsed());
+            }
+            let size = |p: &str| -> (usize, usize) {
+                let f: Vec<_> = files.iter().filter(|f| f.0.starts_with(p)).collect();
+                (f.len(), f.iter().map(|f| f.1.len()).sum())
+            };
+            let (nf, bf) = size("sok/f");
+            let (nc, bc) = size("sok/c");
+            println!(
+                "excerpt_chars {chars}: build_index {} ms; {nf} fragment files {bf} bytes, {nc} chunk files {bc} bytes, meta {} bytes",
+                best.as_millis(),
+                size("sok/meta").1
+            );
+        }
+        return;
+    }
     if step == "cache" {
         let mut cache = IndexCache::new();
         let t = Instant::now();

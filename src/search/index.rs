@@ -280,7 +280,7 @@ enum EndAction {
 
 impl Extract {
     /// A start tag (`tag` in lowercase); returns what its end tag does.
-    fn on_element<'a>(
+    fn on_element(
         &mut self,
         tag: &str,
         can_end: bool,
@@ -455,7 +455,7 @@ const READ_ATTRS: &[&str] = &[
 /// `None` for anything else.
 fn fast_scan(html: &str) -> Option<Extract> {
     let b = html.as_bytes();
-    if memchr_any(b, b'\0') || memchr_any(b, b'\r') {
+    if b.contains(&b'\0') || b.contains(&b'\r') {
         return None;
     }
     let mut st = Extract::default();
@@ -464,10 +464,8 @@ fn fast_scan(html: &str) -> Option<Extract> {
     let mut attrs: [Option<&str>; 6] = [None; 6];
     while i < b.len() {
         // Text up to the next '<'.
-        let lt = b[i..]
-            .iter()
-            .position(|&c| c == b'<')
-            .map_or(b.len(), |p| i + p);
+        // (`str::find` with a one-byte char is a memchr.)
+        let lt = html[i..].find('<').map_or(b.len(), |p| i + p);
         if lt > i {
             st.on_text(&html[i..lt]);
         }
@@ -646,10 +644,6 @@ fn fast_scan(html: &str) -> Option<Extract> {
         return None;
     }
     Some(st)
-}
-
-fn memchr_any(b: &[u8], c: u8) -> bool {
-    b.contains(&c)
 }
 
 /// Decode entities and collapse whitespace (`char::is_whitespace`).
@@ -1240,10 +1234,13 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
 /// fragments are rebuilt every time.
 #[derive(Default)]
 pub struct IndexCache {
-    runs: FxMap<u64, Vec<(Arc<Vec<DocText>>, Arc<Analysis>)>>,
+    runs: FxMap<u64, Vec<CachedRun>>,
     vocab: Option<(Vec<Box<str>>, Vocabulary)>,
     plans: FxMap<Box<str>, WordPlan>,
 }
+
+/// The texts of a run of documents and their analysis.
+type CachedRun = (Arc<Vec<DocText>>, Arc<Analysis>);
 
 /// At most this many documents per analysis run in an [`IndexCache`].
 pub const CACHE_RUN: usize = 32;
@@ -1353,7 +1350,7 @@ impl IndexCache {
             .collect();
         let files = index_files(docs, &units, opts, &mut self.vocab, &mut self.plans);
         // Keep the analyses of these documents only.
-        let mut next: FxMap<u64, Vec<(Arc<Vec<DocText>>, Arc<Analysis>)>> = FxMap::default();
+        let mut next: FxMap<u64, Vec<CachedRun>> = FxMap::default();
         for (k, t, a) in found {
             let v = next.entry(k).or_default();
             if !v.iter().any(|(u, _)| Arc::ptr_eq(u, &t) || **u == *t) {
@@ -1562,6 +1559,7 @@ fn index_files(
 
     // Term chunks: whole stem groups, closed once they reach `chunk_bytes`.
     let cuts = cut(groups.iter().map(|g| g.1.len()), opts.chunk_bytes);
+    #[allow(clippy::type_complexity)]
     let chunks: Vec<((String, Vec<u8>), (String, String, String))> = cuts
         .par_iter()
         .enumerate()

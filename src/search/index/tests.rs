@@ -642,7 +642,11 @@ fn odd_corpus() -> Vec<SearchDoc> {
         let mut out = String::new();
         for k in 0..n {
             if k > 0 {
-                out.push_str(if next(seed) % 3 == 0 { "-" } else { " " });
+                out.push_str(if next(seed).is_multiple_of(3) {
+                    "-"
+                } else {
+                    " "
+                });
             }
             out.push_str(words[(next(seed) % words.len() as u64) as usize]);
         }
