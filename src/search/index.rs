@@ -43,13 +43,14 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use lol_html::html_content::{Element, EndTag, TextChunk};
 use lol_html::{RewriteStrSettings, doc_text, element, end_tag, rewrite_str};
 
 use super::text::{
-    STOP_WORDS, Vocabulary, fold, indexable, is_stop_word, js_cmp, lowercase, normalize, stem,
-    stem_key, tokenize,
+    STOP_WORDS, Vocabulary, fold, for_each_token, indexable, is_stop_word, js_cmp, lowercase,
+    normalize, stem,
 };
 
 /// What a search document is. Shown in results and used by the "typ" filter.
@@ -223,180 +224,466 @@ impl Extract {
 /// `data-search-kind="routine|…"` on the body element set municipality and kind.
 /// Never fails: unparsable input gives whatever text was read before the problem.
 pub fn extract_docs(html: &str, url: &str) -> SearchDoc {
-    let st = Rc::new(RefCell::new(Extract::default()));
+    // Most pages are our own well-formed output: read them with a small strict
+    // scanner, and hand anything it is not sure about to lol_html.
+    let st = fast_scan(html).unwrap_or_else(|| lol_html_scan(html));
+    st.into_doc(url)
+}
 
+/// Read the page with lol_html (any HTML).
+fn lol_html_scan(html: &str) -> Extract {
+    let st = Rc::new(RefCell::new(Extract::default()));
     let el_state = st.clone();
     let text_state = st.clone();
     let settings = RewriteStrSettings::new()
         .append_element_content_handler(element!("*", move |el: &mut Element| {
-            on_element(&el_state, el);
+            let tag = el.tag_name();
+            let tag = if tag.bytes().any(|b| b.is_ascii_uppercase()) {
+                tag.to_ascii_lowercase()
+            } else {
+                tag
+            };
+            let end = el_state
+                .borrow_mut()
+                .on_element(&tag, el.can_have_content(), |name| el.get_attribute(name));
+            if end != EndAction::Nothing {
+                let st2 = el_state.clone();
+                let _ = el.on_end_tag(end_tag!(move |_e: &mut EndTag| {
+                    st2.borrow_mut().on_end(end);
+                    Ok(())
+                }));
+            }
             Ok(())
         }))
         .append_document_content_handler(doc_text!(move |t: &mut TextChunk| {
-            on_text(&text_state, t.as_str());
+            text_state.borrow_mut().on_text(t.as_str());
             Ok(())
         }));
     // Errors (memory limits, parser ambiguity) leave what was read so far.
     let _ = rewrite_str(html, settings);
-
-    let mut st = st.borrow_mut();
-    st.finish_section();
-    let title = st
-        .title_attr
-        .clone()
-        .map(|t| clean_text(&decode_entities(&t)))
-        .filter(|t| !t.is_empty())
-        .or_else(|| st.h1.clone().filter(|t| !t.is_empty()))
-        .or_else(|| Some(clean_text(&st.head_title)).filter(|t| !t.is_empty()))
-        .unwrap_or_else(|| url.to_string());
-    let municipality = st.municipality_attr.as_deref().and_then(|m| {
-        let m = decode_entities(m);
-        let (slug, name) = match m.split_once('|') {
-            Some((s, n)) => (s.trim().to_string(), n.trim().to_string()),
-            None => (m.trim().to_string(), m.trim().to_string()),
-        };
-        (!slug.is_empty()).then(|| {
-            let name = if name.is_empty() { slug.clone() } else { name };
-            (slug, name)
-        })
-    });
-    let kind = st
-        .kind_attr
-        .as_deref()
-        .and_then(DocKind::parse)
-        .unwrap_or_default();
-    SearchDoc {
-        url: url.to_string(),
-        title,
-        municipality,
-        kind,
-        sections: std::mem::take(&mut st.sections),
-    }
+    Rc::try_unwrap(st)
+        .map(RefCell::into_inner)
+        .unwrap_or_else(|st| std::mem::take(&mut *st.borrow_mut()))
 }
 
-fn on_element(st: &Rc<RefCell<Extract>>, el: &mut Element) {
-    let tag = el.tag_name().to_ascii_lowercase();
-    let can_end = el.can_have_content();
-    let mut s = st.borrow_mut();
+/// What to do at an element's end tag.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum EndAction {
+    Nothing,
+    HeadTitle,
+    Skip,
+    Body,
+    H1,
+    Heading,
+    Space,
+}
 
-    if tag == "title" && s.body_depth == 0 && can_end {
-        s.in_head_title = true;
-        let st2 = st.clone();
-        let _ = el.on_end_tag(end_tag!(move |_e: &mut EndTag| {
-            st2.borrow_mut().in_head_title = false;
-            Ok(())
-        }));
-        return;
-    }
-
-    if s.skip_depth > 0
-        || SKIPPED_TAGS.contains(&tag.as_str())
-        || el.has_attribute("data-search-ignore")
-    {
-        if can_end {
-            s.skip_depth += 1;
-            let st2 = st.clone();
-            let _ = el.on_end_tag(end_tag!(move |_e: &mut EndTag| {
-                let mut s = st2.borrow_mut();
-                s.skip_depth = s.skip_depth.saturating_sub(1);
-                Ok(())
-            }));
+impl Extract {
+    /// A start tag (`tag` in lowercase); returns what its end tag does.
+    fn on_element(
+        &mut self,
+        tag: &str,
+        can_end: bool,
+        attr: impl Fn(&str) -> Option<String>,
+    ) -> EndAction {
+        let end = |a: EndAction| if can_end { a } else { EndAction::Nothing };
+        if tag == "title" && self.body_depth == 0 && can_end {
+            self.in_head_title = true;
+            return EndAction::HeadTitle;
         }
-        return;
-    }
-
-    let is_body = tag == "main" || el.has_attribute("data-search-body");
-    if is_body && can_end {
-        if !s.seen_body {
-            s.seen_body = true;
-            s.title_attr = el.get_attribute("data-search-title");
-            s.municipality_attr = el.get_attribute("data-search-municipality");
-            s.kind_attr = el.get_attribute("data-search-kind");
-        }
-        s.body_depth += 1;
-        let st2 = st.clone();
-        let _ = el.on_end_tag(end_tag!(move |_e: &mut EndTag| {
-            let mut s = st2.borrow_mut();
-            s.body_depth = s.body_depth.saturating_sub(1);
-            s.space();
-            Ok(())
-        }));
-        return;
-    }
-
-    match tag.as_str() {
-        "h1" if can_end && s.heading.is_none() => {
-            s.heading = Some(1);
-            s.h1_buf.clear();
-            let st2 = st.clone();
-            let _ = el.on_end_tag(end_tag!(move |_e: &mut EndTag| {
-                let mut s = st2.borrow_mut();
-                s.heading = None;
-                let h = clean_text(&s.h1_buf);
-                // Inside the body, the first h1 wins; outside it, only as a fallback.
-                if s.h1.is_none() && !h.is_empty() {
-                    s.h1 = Some(h);
-                }
-                Ok(())
-            }));
-        }
-        "h2" | "h3" if can_end && s.body_depth > 0 && s.heading.is_none() => {
-            s.finish_section();
-            s.current.anchor = el
-                .get_attribute("id")
-                .map(|a| decode_entities(&a).trim().to_string())
-                .filter(|a| !a.is_empty());
-            s.heading = Some(2);
-            let st2 = st.clone();
-            let _ = el.on_end_tag(end_tag!(move |_e: &mut EndTag| {
-                st2.borrow_mut().heading = None;
-                Ok(())
-            }));
-        }
-        "br" | "hr" | "img" => s.space(),
-        t if !INLINE_TAGS.contains(&t) => {
-            s.space();
+        if self.skip_depth > 0
+            || SKIPPED_TAGS.contains(&tag)
+            || attr("data-search-ignore").is_some()
+        {
             if can_end {
-                let st2 = st.clone();
-                let _ = el.on_end_tag(end_tag!(move |_e: &mut EndTag| {
-                    st2.borrow_mut().space();
-                    Ok(())
-                }));
+                self.skip_depth += 1;
             }
+            return end(EndAction::Skip);
         }
-        _ => {}
+        let is_body = tag == "main" || attr("data-search-body").is_some();
+        if is_body && can_end {
+            if !self.seen_body {
+                self.seen_body = true;
+                self.title_attr = attr("data-search-title");
+                self.municipality_attr = attr("data-search-municipality");
+                self.kind_attr = attr("data-search-kind");
+            }
+            self.body_depth += 1;
+            return EndAction::Body;
+        }
+        match tag {
+            "h1" if can_end && self.heading.is_none() => {
+                self.heading = Some(1);
+                self.h1_buf.clear();
+                EndAction::H1
+            }
+            "h2" | "h3" if can_end && self.body_depth > 0 && self.heading.is_none() => {
+                self.finish_section();
+                self.current.anchor = attr("id")
+                    .map(|a| decode_entities(&a).trim().to_string())
+                    .filter(|a| !a.is_empty());
+                self.heading = Some(2);
+                EndAction::Heading
+            }
+            "br" | "hr" | "img" => {
+                self.space();
+                EndAction::Nothing
+            }
+            t if !INLINE_TAGS.contains(&t) => {
+                self.space();
+                end(EndAction::Space)
+            }
+            _ => EndAction::Nothing,
+        }
+    }
+
+    fn on_end(&mut self, action: EndAction) {
+        match action {
+            EndAction::Nothing => {}
+            EndAction::HeadTitle => self.in_head_title = false,
+            EndAction::Skip => self.skip_depth = self.skip_depth.saturating_sub(1),
+            EndAction::Body => {
+                self.body_depth = self.body_depth.saturating_sub(1);
+                self.space();
+            }
+            EndAction::H1 => {
+                self.heading = None;
+                let h = clean_text(&self.h1_buf);
+                // Inside the body, the first h1 wins; outside it, only as a fallback.
+                if self.h1.is_none() && !h.is_empty() {
+                    self.h1 = Some(h);
+                }
+            }
+            EndAction::Heading => self.heading = None,
+            EndAction::Space => self.space(),
+        }
+    }
+
+    fn on_text(&mut self, text: &str) {
+        if self.in_head_title {
+            self.head_title.push_str(text);
+            return;
+        }
+        if self.skip_depth > 0 {
+            return;
+        }
+        match self.heading {
+            Some(1) => self.h1_buf.push_str(text),
+            Some(_) if self.body_depth > 0 => self.current.heading.push_str(text),
+            _ if self.body_depth > 0 => self.current.text.push_str(text),
+            _ => {}
+        }
+    }
+
+    fn into_doc(mut self, url: &str) -> SearchDoc {
+        self.finish_section();
+        let st = self;
+        let title = st
+            .title_attr
+            .clone()
+            .map(|t| clean_text(&decode_entities(&t)))
+            .filter(|t| !t.is_empty())
+            .or_else(|| st.h1.clone().filter(|t| !t.is_empty()))
+            .or_else(|| Some(clean_text(&st.head_title)).filter(|t| !t.is_empty()))
+            .unwrap_or_else(|| url.to_string());
+        let municipality = st.municipality_attr.as_deref().and_then(|m| {
+            let m = decode_entities(m);
+            let (slug, name) = match m.split_once('|') {
+                Some((s, n)) => (s.trim().to_string(), n.trim().to_string()),
+                None => (m.trim().to_string(), m.trim().to_string()),
+            };
+            (!slug.is_empty()).then(|| {
+                let name = if name.is_empty() { slug.clone() } else { name };
+                (slug, name)
+            })
+        });
+        let kind = st
+            .kind_attr
+            .as_deref()
+            .and_then(DocKind::parse)
+            .unwrap_or_default();
+        SearchDoc {
+            url: url.to_string(),
+            title,
+            municipality,
+            kind,
+            sections: st.sections,
+        }
     }
 }
 
-fn on_text(st: &Rc<RefCell<Extract>>, text: &str) {
-    let mut s = st.borrow_mut();
-    if s.in_head_title {
-        s.head_title.push_str(text);
-        return;
+/// Void elements (no content, no end tag), as lol_html lists them.
+const VOID_TAGS: &[&str] = &[
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "hr", "img", "input", "keygen",
+    "link", "meta", "param", "source", "track", "wbr",
+];
+
+/// Elements whose content is raw text up to their end tag.
+const RAW_TEXT_TAGS: &[&str] = &["script", "style", "title"];
+
+/// Elements the fast scanner leaves to lol_html: other raw-text, RCDATA and
+/// plaintext elements, foreign content (different self-closing and CDATA rules).
+const HARD_TAGS: &[&str] = &[
+    "textarea",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "noscript",
+    "plaintext",
+    "svg",
+    "math",
+    "template",
+    "frameset",
+    "image",
+];
+
+/// Attributes `on_element` reads.
+const READ_ATTRS: &[&str] = &[
+    "data-search-ignore",
+    "data-search-body",
+    "data-search-title",
+    "data-search-municipality",
+    "data-search-kind",
+    "id",
+];
+
+/// Read a page that is strictly well formed: every element closed by its own end tag
+/// (void elements aside), no comments, CDATA or processing instructions, no NUL or
+/// carriage return, attributes simple and not repeated, `<script>`, `<style>` and
+/// `<title>` without `<!--`. Gives the same events lol_html would, in the same order;
+/// `None` for anything else.
+fn fast_scan(html: &str) -> Option<Extract> {
+    let b = html.as_bytes();
+    if b.contains(&b'\0') || b.contains(&b'\r') {
+        return None;
     }
-    if s.skip_depth > 0 {
-        return;
+    let mut st = Extract::default();
+    let mut stack: Vec<(&str, EndAction)> = Vec::new();
+    let mut i = 0;
+    let mut attrs: [Option<&str>; 6] = [None; 6];
+    while i < b.len() {
+        // Text up to the next '<'.
+        // (`str::find` with a one-byte char is a memchr.)
+        let lt = html[i..].find('<').map_or(b.len(), |p| i + p);
+        if lt > i {
+            st.on_text(&html[i..lt]);
+        }
+        if lt == b.len() {
+            break;
+        }
+        i = lt + 1;
+        match b.get(i) {
+            Some(b'!') => {
+                // Only a plain doctype.
+                let rest = &b[i + 1..];
+                if rest.len() < 7 || !rest[..7].eq_ignore_ascii_case(b"doctype") {
+                    return None;
+                }
+                let gt = rest.iter().position(|&c| c == b'>')?;
+                if rest[..gt]
+                    .iter()
+                    .any(|&c| c == b'"' || c == b'\'' || c == b'<')
+                {
+                    return None;
+                }
+                i += 1 + gt + 1;
+            }
+            Some(b'/') => {
+                let start = i + 1;
+                let mut j = start;
+                while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'-') {
+                    j += 1;
+                }
+                if j == start || !b[start].is_ascii_alphabetic() {
+                    return None;
+                }
+                let name = &html[start..j];
+                while j < b.len() && b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                if b.get(j) != Some(&b'>') {
+                    return None;
+                }
+                i = j + 1;
+                let (open, action) = stack.pop()?;
+                if !open.eq_ignore_ascii_case(name) {
+                    return None;
+                }
+                st.on_end(action);
+            }
+            Some(c) if c.is_ascii_alphabetic() => {
+                let start = i;
+                let mut j = start;
+                while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'-') {
+                    j += 1;
+                }
+                let raw_name = &html[start..j];
+                let lower;
+                let name: &str = if raw_name.bytes().any(|c| c.is_ascii_uppercase()) {
+                    lower = raw_name.to_ascii_lowercase();
+                    &lower
+                } else {
+                    raw_name
+                };
+                if HARD_TAGS.contains(&name) {
+                    return None;
+                }
+                // Attributes.
+                attrs.fill(None);
+                let mut self_closing = false;
+                loop {
+                    let ws = j;
+                    while j < b.len() && b[j].is_ascii_whitespace() {
+                        j += 1;
+                    }
+                    match b.get(j) {
+                        None => return None,
+                        Some(b'>') => {
+                            j += 1;
+                            break;
+                        }
+                        Some(b'/') => {
+                            if b.get(j + 1) != Some(&b'>') {
+                                return None;
+                            }
+                            self_closing = true;
+                            j += 2;
+                            break;
+                        }
+                        _ => {}
+                    }
+                    if ws == j {
+                        // Attributes must be separated by whitespace.
+                        return None;
+                    }
+                    let an = j;
+                    while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'-') {
+                        j += 1;
+                    }
+                    if j == an {
+                        return None;
+                    }
+                    let attr_name = &html[an..j];
+                    let value: &str;
+                    if b.get(j) == Some(&b'=') {
+                        j += 1;
+                        match b.get(j) {
+                            Some(&q @ (b'"' | b'\'')) => {
+                                let close = b[j + 1..].iter().position(|&c| c == q)?;
+                                value = &html[j + 1..j + 1 + close];
+                                j += close + 2;
+                            }
+                            _ => {
+                                let vs = j;
+                                while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' {
+                                    if matches!(b[j], b'"' | b'\'' | b'<' | b'=' | b'`' | b'/') {
+                                        return None;
+                                    }
+                                    j += 1;
+                                }
+                                if j == vs {
+                                    return None;
+                                }
+                                value = &html[vs..j];
+                            }
+                        }
+                    } else {
+                        value = "";
+                    }
+                    if let Some(k) = READ_ATTRS
+                        .iter()
+                        .position(|a| a.eq_ignore_ascii_case(attr_name))
+                    {
+                        if attrs[k].is_some() {
+                            return None;
+                        }
+                        attrs[k] = Some(value);
+                    }
+                }
+                let void = VOID_TAGS.contains(&name);
+                if self_closing && !void {
+                    return None;
+                }
+                let action = st.on_element(name, !void, |a| {
+                    let k = READ_ATTRS.iter().position(|x| *x == a)?;
+                    attrs[k].map(str::to_string)
+                });
+                i = j;
+                if !void {
+                    stack.push((raw_name, action));
+                    if RAW_TEXT_TAGS.contains(&name) {
+                        // Raw text up to `</name` followed by whitespace, '/' or '>'.
+                        let mut k = i;
+                        let end = loop {
+                            let p = b[k..].iter().position(|&c| c == b'<')? + k;
+                            let after = p + 2 + name.len();
+                            if b.get(p + 1) == Some(&b'/')
+                                && after <= b.len()
+                                && b[p + 2..after].eq_ignore_ascii_case(name.as_bytes())
+                                && matches!(b.get(after), Some(c) if c.is_ascii_whitespace() || *c == b'/' || *c == b'>')
+                            {
+                                break p;
+                            }
+                            if b.get(p + 1) == Some(&b'!') {
+                                return None;
+                            }
+                            k = p + 1;
+                        };
+                        if end > i {
+                            st.on_text(&html[i..end]);
+                        }
+                        i = end;
+                    }
+                }
+            }
+            _ => return None,
+        }
     }
-    match s.heading {
-        Some(1) => s.h1_buf.push_str(text),
-        Some(_) if s.body_depth > 0 => s.current.heading.push_str(text),
-        _ if s.body_depth > 0 => s.current.text.push_str(text),
-        _ => {}
+    if !stack.is_empty() {
+        return None;
     }
+    Some(st)
 }
 
-/// Decode entities and collapse whitespace.
+/// Decode entities and collapse whitespace (`char::is_whitespace`).
 fn clean_text(raw: &str) -> String {
-    let decoded = decode_entities(raw);
-    let mut out = String::with_capacity(decoded.len());
-    for w in decoded.split(|c: char| c.is_whitespace()) {
-        if w.is_empty() {
-            continue;
+    let decoded;
+    let s = if raw.contains('&') {
+        decoded = decode_entities(raw);
+        decoded.as_str()
+    } else {
+        raw
+    };
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let (mut i, mut start) = (0, 0);
+    while i < b.len() {
+        let (space, len) = if b[i] < 0x80 {
+            (
+                matches!(b[i], b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' '),
+                1,
+            )
+        } else {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            (c.is_whitespace(), c.len_utf8())
+        };
+        if space {
+            if i > start {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&s[start..i]);
+            }
+            start = i + len;
         }
+        i += len;
+    }
+    if b.len() > start {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(w);
+        out.push_str(&s[start..]);
     }
     out
 }
@@ -487,7 +774,7 @@ fn decode_entity(name: &str) -> Option<String> {
 // Index building
 // ---------------------------------------------------------------------------------
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Field {
     Title,
     Heading,
@@ -497,14 +784,177 @@ enum Field {
 /// Postings of one term: (document, section, flags), in document/section order.
 type Postings = Vec<(u32, u32, u8)>;
 
-struct Indexer<'v> {
-    vocab: &'v Vocabulary,
-    splits: HashMap<String, Option<Vec<String>>>,
-    terms: HashMap<String, Postings>,
+/// FxHash (as in rustc): much cheaper than SipHash for the many short words hashed
+/// here, and no denial-of-service concern for a site's own text. A few lines, so no
+/// crate for it.
+#[derive(Default, Clone, Copy)]
+struct FxHasher {
+    hash: u64,
 }
 
-impl Indexer<'_> {
-    fn post(&mut self, term: &str, doc: u32, sec: u32, field: Field, part: bool) {
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+
+/// Stream entry flags (see [`Analysis::stream`]).
+const PART: u32 = 1 << 31;
+const HYPHENATED: u32 = 1 << 30;
+const WORD_ID: u32 = HYPHENATED - 1;
+const NO_TERM: u32 = u32::MAX;
+
+/// The words of some documents, tokenised once: each distinct word (lowercase, as
+/// tokenised) once, and every text as a stream of word ids.
+#[derive(Default)]
+struct Analysis {
+    /// Distinct words, and whether each goes into the vocabulary (a plain word or a
+    /// part of a hyphenated word; a hyphenated word as a whole does not).
+    words: Vec<Box<str>>,
+    vocab: Vec<bool>,
+    /// Per token: the word id; a hyphenated word is its id | `HYPHENATED`, followed
+    /// by its parts' ids | `PART`.
+    stream: Vec<u32>,
+    /// Per text: (document, section, field, end of its tokens in `stream`); documents
+    /// are numbered from 0 within the analysis.
+    texts: Vec<(u32, u32, Field, u32)>,
+}
+
+impl Analysis {
+    fn of(docs: &[&SearchDoc]) -> Analysis {
+        let mut a = Analysis::default();
+        let mut ids: FxMap<Box<str>, u32> = FxMap::default();
+        for (j, doc) in docs.iter().enumerate() {
+            let j = j as u32;
+            a.add_text(&mut ids, &doc.title, j, 0, Field::Title);
+            for (s, sec) in doc.sections.iter().enumerate() {
+                let s = u32::try_from(s).unwrap_or(u32::MAX);
+                a.add_text(&mut ids, &sec.heading, j, s, Field::Heading);
+                a.add_text(&mut ids, &sec.text, j, s, Field::Body);
+            }
+        }
+        a
+    }
+
+    fn add_text(
+        &mut self,
+        ids: &mut FxMap<Box<str>, u32>,
+        text: &str,
+        doc: u32,
+        sec: u32,
+        f: Field,
+    ) {
+        for_each_token(text, |tok| {
+            if tok.parts.is_empty() {
+                let id = self.intern(ids, tok.word, true);
+                self.stream.push(id);
+            } else {
+                let id = self.intern(ids, tok.word, false);
+                self.stream.push(id | HYPHENATED);
+                for r in tok.parts {
+                    let id = self.intern(ids, &tok.word[r.clone()], true);
+                    self.stream.push(id | PART);
+                }
+            }
+        });
+        let end = u32::try_from(self.stream.len()).expect("fewer than 2^32 words");
+        self.texts.push((doc, sec, f, end));
+    }
+
+    fn intern(&mut self, ids: &mut FxMap<Box<str>, u32>, word: &str, vocab: bool) -> u32 {
+        let id = match ids.get(word) {
+            Some(&id) => id,
+            None => {
+                let id = u32::try_from(self.words.len())
+                    .ok()
+                    .filter(|&id| id < WORD_ID)
+                    .expect("fewer than 2^30 distinct words");
+                ids.insert(word.into(), id);
+                self.words.push(word.into());
+                self.vocab.push(false);
+                id
+            }
+        };
+        self.vocab[id as usize] |= vocab;
+        id
+    }
+}
+
+/// What indexing does with one distinct word: its own term (if indexable) and the
+/// terms of its compound parts (indexable ones only).
+#[derive(Clone, Default)]
+struct WordPlan {
+    indexable: bool,
+    parts: Vec<String>,
+}
+
+fn plan_word(vocab: &Vocabulary, word: &str) -> WordPlan {
+    if !indexable(word) {
+        return WordPlan::default();
+    }
+    let parts = vocab
+        .split_compound(word)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| indexable(p))
+        .collect();
+    WordPlan {
+        indexable: true,
+        parts,
+    }
+}
+
+/// Post the occurrences of one analysis (its documents numbered from `base`), with
+/// `terms[g]` the (term, compound part terms) of global word `g` and `global[w]` the
+/// global word of the analysis' word `w`. Returns the postings sorted by term.
+fn post_analysis(
+    a: &Analysis,
+    base: u32,
+    global: &[u32],
+    terms: &[(u32, Box<[u32]>)],
+) -> Vec<(u32, Postings)> {
+    let mut map: FxMap<u32, Postings> = FxMap::default();
+    let mut post = |term: u32, doc: u32, sec: u32, field: Field, part: bool| {
         let flag = match (part, field) {
             (false, Field::Title) => Flags::TITLE,
             (false, Field::Heading) => Flags::HEADING,
@@ -512,7 +962,7 @@ impl Indexer<'_> {
             (true, Field::Body) => Flags::PART_BODY,
             (true, _) => Flags::PART_HEADING,
         };
-        let list = self.terms.entry(term.to_string()).or_default();
+        let list = map.entry(term).or_default();
         match list.last_mut() {
             Some((d, s, f)) if *d == doc && *s == sec => {
                 if !part && field == Field::Body {
@@ -524,47 +974,29 @@ impl Indexer<'_> {
             }
             _ => list.push((doc, sec, flag)),
         }
-    }
-
-    fn split(&mut self, word: &str) -> Option<Vec<String>> {
-        if let Some(hit) = self.splits.get(word) {
-            return hit.clone();
-        }
-        let parts = self.vocab.split_compound(word);
-        self.splits.insert(word.to_string(), parts.clone());
-        parts
-    }
-
-    fn post_compound_parts(&mut self, word: &str, doc: u32, sec: u32, field: Field) {
-        if let Some(parts) = self.split(word) {
-            for p in parts {
-                if indexable(&p) {
-                    self.post(&p, doc, sec, field, true);
+    };
+    let mut from = 0usize;
+    for &(j, sec, field, end) in &a.texts {
+        let doc = base + j;
+        for &e in &a.stream[from..end as usize] {
+            let (term, parts) = &terms[global[(e & WORD_ID) as usize] as usize];
+            if *term == NO_TERM {
+                continue;
+            }
+            let part = e & PART != 0;
+            post(*term, doc, sec, field, part);
+            // A hyphenated word as a whole is not split; its parts are.
+            if e & HYPHENATED == 0 {
+                for &p in parts.iter() {
+                    post(p, doc, sec, field, true);
                 }
             }
         }
+        from = end as usize;
     }
-
-    fn index_text(&mut self, text: &str, doc: u32, sec: u32, field: Field) {
-        for tok in tokenize(text) {
-            if tok.parts.is_empty() {
-                if indexable(&tok.word) {
-                    self.post(&tok.word, doc, sec, field, false);
-                    self.post_compound_parts(&tok.word, doc, sec, field);
-                }
-            } else {
-                if indexable(&tok.word) {
-                    self.post(&tok.word, doc, sec, field, false);
-                }
-                for p in &tok.parts {
-                    if indexable(p) {
-                        self.post(p, doc, sec, field, true);
-                        self.post_compound_parts(p, doc, sec, field);
-                    }
-                }
-            }
-        }
-    }
+    let mut out: Vec<(u32, Postings)> = map.into_iter().collect();
+    out.sort_unstable_by_key(|e| e.0);
+    out
 }
 
 /// Documents in index order: (municipality slug, kind, url), then everything else so
@@ -591,16 +1023,53 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// Write `s` as a JSON string that is also safe inside JavaScript source (ES2017 does
 /// not allow raw U+2028/U+2029 in string literals).
 fn push_json_str(out: &mut String, s: &str) {
-    let json = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string());
-    if json.contains(['\u{2028}', '\u{2029}']) {
-        out.push_str(
-            &json
-                .replace('\u{2028}', "\\u2028")
-                .replace('\u{2029}', "\\u2029"),
-        );
-    } else {
-        out.push_str(&json);
+    // The escapes serde_json writes, plus U+2028/U+2029 (E2 80 A8/A9 in UTF-8).
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(s.len() + 2);
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b >= 0x20 && b != b'"' && b != b'\\' && b != 0xE2 {
+            i += 1;
+            continue;
+        }
+        let esc: Option<&str> = match b {
+            b'"' => Some("\\\""),
+            b'\\' => Some("\\\\"),
+            b'\n' => Some("\\n"),
+            b'\r' => Some("\\r"),
+            b'\t' => Some("\\t"),
+            0x08 => Some("\\b"),
+            0x0C => Some("\\f"),
+            0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA8) => {
+                Some("\\u2028")
+            }
+            0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA9) => {
+                Some("\\u2029")
+            }
+            _ => None,
+        };
+        if let Some(e) = esc {
+            out.push_str(&s[from..i]);
+            out.push_str(e);
+            i += if b == 0xE2 { 3 } else { 1 };
+            from = i;
+        } else if b < 0x20 {
+            out.push_str(&s[from..i]);
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+            i += 1;
+            from = i;
+        } else {
+            i += 1;
+        }
     }
+    out.push_str(&s[from..]);
+    out.push('"');
 }
 
 fn js_file(name: &str, payload: &str) -> Vec<u8> {
@@ -661,20 +1130,72 @@ pub fn decode_varints(s: &str) -> Vec<u64> {
 
 /// Cut text to at most `max` characters, at a word boundary, marking the cut with "…".
 fn truncate_text(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
+    // The text is longer than `max` characters iff it has a character number `max`.
+    let Some((cut, _)) = text.char_indices().nth(max) else {
         return text.to_string();
-    }
-    let cut = text
-        .char_indices()
-        .nth(max)
-        .map(|(i, _)| i)
-        .unwrap_or(text.len());
+    };
     let head = &text[..cut];
     let head = match head.rfind(' ') {
         Some(i) if i > cut / 2 => &head[..i],
         _ => head,
     };
     format!("{head} …")
+}
+
+/// Cut a sequence of pieces into files the way one pass appending them would: a file
+/// (starting with 6 bytes, pieces separated by commas) takes pieces while it is
+/// shorter than `limit` bytes, and always at least one.
+fn cut(lens: impl Iterator<Item = usize>, limit: usize) -> Vec<std::ops::Range<usize>> {
+    let mut cuts = Vec::new();
+    let (mut start, mut len, mut count) = (0, 6, 0);
+    for (i, n) in lens.enumerate() {
+        if count > 0 && len >= limit {
+            cuts.push(start..i);
+            (start, len, count) = (i, 6, 0);
+        }
+        if count > 0 {
+            len += 1;
+        }
+        len += n;
+        count += 1;
+    }
+    if count > 0 {
+        cuts.push(start..start + count);
+    }
+    cuts
+}
+
+/// One document in a fragment group: `[url,title,[[anchor,heading,text],…]]`.
+fn fragment_piece(doc: &SearchDoc, excerpt_chars: usize) -> String {
+    let mut payload = String::new();
+    payload.push('[');
+    push_json_str(&mut payload, &doc.url);
+    payload.push(',');
+    push_json_str(&mut payload, &doc.title);
+    payload.push_str(",[");
+    let empty = [Section::default()];
+    let sections: &[Section] = if doc.sections.is_empty() {
+        &empty
+    } else {
+        &doc.sections
+    };
+    for (k, sec) in sections.iter().enumerate() {
+        if k > 0 {
+            payload.push(',');
+        }
+        payload.push('[');
+        match &sec.anchor {
+            Some(a) => push_json_str(&mut payload, a),
+            None => payload.push_str("null"),
+        }
+        payload.push(',');
+        push_json_str(&mut payload, &sec.heading);
+        payload.push(',');
+        push_json_str(&mut payload, &truncate_text(&sec.text, excerpt_chars));
+        payload.push(']');
+    }
+    payload.push_str("]]");
+    payload
 }
 
 /// Build the search index: `(path under the output root, file content)`, sorted by
@@ -688,162 +1209,425 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
     let docs = sorted_docs(docs);
     let n_docs = u32::try_from(docs.len()).unwrap_or(u32::MAX);
     let docs = &docs[..n_docs as usize];
-
-    // The vocabulary compounds split against: every word in the corpus.
-    let mut vocab = Vocabulary::new();
-    for doc in docs {
-        let texts = std::iter::once(doc.title.as_str()).chain(
-            doc.sections
-                .iter()
-                .flat_map(|s| [s.heading.as_str(), s.text.as_str()]),
-        );
-        for text in texts {
-            for tok in tokenize(text) {
-                if tok.parts.is_empty() {
-                    vocab.add(&tok.word);
-                } else {
-                    for p in &tok.parts {
-                        vocab.add(p);
-                    }
-                }
-            }
-        }
-    }
-
-    // Documents are indexed in parallel, in contiguous runs; a run's postings are then
-    // appended in document order, so the result is the same as one pass in order.
+    // Documents are tokenised in parallel, in contiguous runs.
     let run = docs.len().div_ceil(rayon::current_num_threads() * 4).max(1);
-    let partials: Vec<HashMap<String, Postings>> = docs
+    let analyses: Vec<(u32, Analysis)> = docs
         .par_chunks(run)
         .enumerate()
-        .map(|(r, part)| {
-            let mut ix = Indexer {
-                vocab: &vocab,
-                splits: HashMap::new(),
-                terms: HashMap::new(),
-            };
-            for (j, doc) in part.iter().enumerate() {
-                let d = (r * run + j) as u32;
-                ix.index_text(&doc.title, d, 0, Field::Title);
-                for (s, sec) in doc.sections.iter().enumerate() {
-                    let s = u32::try_from(s).unwrap_or(u32::MAX);
-                    ix.index_text(&sec.heading, d, s, Field::Heading);
-                    ix.index_text(&sec.text, d, s, Field::Body);
-                }
-            }
-            ix.terms
-        })
+        .map(|(r, part)| ((r * run) as u32, Analysis::of(part)))
         .collect();
-    let mut all_terms: HashMap<String, Postings> = HashMap::new();
-    for part in partials {
-        for (t, mut p) in part {
-            all_terms.entry(t).or_default().append(&mut p);
+    let units: Vec<(u32, &Analysis)> = analyses.iter().map(|(b, a)| (*b, a)).collect();
+    let mut plans = FxMap::default();
+    index_files(docs, &units, opts, &mut None, &mut plans)
+}
+
+/// Keeps what [`build_index`] learns about the documents, so that rebuilding the index
+/// after an edit (`serve`) only analyses the documents that changed. The output is the
+/// same as [`build_index_with`]'s for the same documents.
+///
+/// Documents are analysed (tokenised) in runs: the documents of one municipality, at
+/// most [`CACHE_RUN`] at a time, so an edit re-analyses its municipality's run only.
+/// A run is keyed by its documents' titles and section texts (compared in full, not
+/// just hashed). Per distinct word, the compound split and its terms are kept for as
+/// long as the corpus' vocabulary stays the same; compound splits depend on it, so any
+/// change of the vocabulary re-plans every word (in parallel). Postings, chunks and
+/// fragments are rebuilt every time.
+#[derive(Default)]
+pub struct IndexCache {
+    runs: FxMap<u64, Vec<CachedRun>>,
+    vocab: Option<(Vec<Box<str>>, Vocabulary)>,
+    plans: FxMap<Box<str>, WordPlan>,
+}
+
+/// The texts of a run of documents and their analysis.
+type CachedRun = (Arc<Vec<DocText>>, Arc<Analysis>);
+
+/// At most this many documents per analysis run in an [`IndexCache`].
+pub const CACHE_RUN: usize = 32;
+
+/// The text of a document that its analysis depends on.
+#[derive(PartialEq, Eq)]
+struct DocText {
+    title: String,
+    sections: Vec<(String, String)>,
+}
+
+impl DocText {
+    fn of(doc: &SearchDoc) -> DocText {
+        DocText {
+            title: doc.title.clone(),
+            sections: doc
+                .sections
+                .iter()
+                .map(|s| (s.heading.clone(), s.text.clone()))
+                .collect(),
         }
     }
 
-    // Terms grouped by stem key, in (stem, folded, term) order, JavaScript string order.
-    let mut terms: Vec<(String, String, String, Postings)> = all_terms
-        .into_iter()
-        .map(|(t, p)| {
-            let f = fold(&t);
-            (stem(&f), f, t, p)
+    fn matches(&self, doc: &SearchDoc) -> bool {
+        self.title == doc.title
+            && self.sections.len() == doc.sections.len()
+            && self
+                .sections
+                .iter()
+                .zip(&doc.sections)
+                .all(|(a, b)| a.0 == b.heading && a.1 == b.text)
+    }
+}
+
+fn run_key(docs: &[&SearchDoc]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = FxHasher::default();
+    for doc in docs {
+        doc.title.hash(&mut h);
+        doc.sections.len().hash(&mut h);
+        for s in &doc.sections {
+            s.heading.hash(&mut h);
+            s.text.hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+impl IndexCache {
+    pub fn new() -> IndexCache {
+        IndexCache::default()
+    }
+
+    /// [`build_index`], reusing what earlier calls analysed.
+    pub fn build(&mut self, docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
+        self.build_with(docs, &IndexOptions::default())
+    }
+
+    /// [`build_index_with`], reusing what earlier calls analysed.
+    pub fn build_with(
+        &mut self,
+        docs: &[SearchDoc],
+        opts: &IndexOptions,
+    ) -> Vec<(String, Vec<u8>)> {
+        let docs = sorted_docs(docs);
+        let n_docs = u32::try_from(docs.len()).unwrap_or(u32::MAX);
+        let docs = &docs[..n_docs as usize];
+        // Runs: per municipality, at most CACHE_RUN documents.
+        let mut bounds: Vec<std::ops::Range<usize>> = Vec::new();
+        for (d, doc) in docs.iter().enumerate() {
+            let muni = doc.municipality.as_ref().map(|m| &m.0);
+            match bounds.last_mut() {
+                Some(r)
+                    if r.len() < CACHE_RUN
+                        && docs[r.start].municipality.as_ref().map(|m| &m.0) == muni =>
+                {
+                    r.end = d + 1
+                }
+                _ => bounds.push(d..d + 1),
+            }
+        }
+        let runs = &self.runs;
+        let found: Vec<(u64, Arc<Vec<DocText>>, Arc<Analysis>)> = bounds
+            .par_iter()
+            .map(|r| {
+                let part = &docs[r.clone()];
+                let key = run_key(part);
+                let hit = runs.get(&key).and_then(|v| {
+                    v.iter().find(|(t, _)| {
+                        t.len() == part.len() && t.iter().zip(part).all(|(t, d)| t.matches(d))
+                    })
+                });
+                match hit {
+                    Some((t, a)) => (key, t.clone(), a.clone()),
+                    None => (
+                        key,
+                        Arc::new(part.iter().map(|d| DocText::of(d)).collect()),
+                        Arc::new(Analysis::of(part)),
+                    ),
+                }
+            })
+            .collect();
+        let units: Vec<(u32, &Analysis)> = bounds
+            .iter()
+            .zip(&found)
+            .map(|(r, (_, _, a))| (r.start as u32, &**a))
+            .collect();
+        let files = index_files(docs, &units, opts, &mut self.vocab, &mut self.plans);
+        // Keep the analyses of these documents only.
+        let mut next: FxMap<u64, Vec<CachedRun>> = FxMap::default();
+        for (k, t, a) in found {
+            let v = next.entry(k).or_default();
+            if !v.iter().any(|(u, _)| Arc::ptr_eq(u, &t) || **u == *t) {
+                v.push((t, a));
+            }
+        }
+        self.runs = next;
+        files
+    }
+}
+
+/// The index files from the documents (sorted) and their analyses: `(first document,
+/// analysis)` in document order, covering all documents. `plans` caches the
+/// [`WordPlan`] of each distinct word, valid for the vocabulary in `vocab_cache`
+/// (both are emptied when the vocabulary differs).
+fn index_files(
+    docs: &[&SearchDoc],
+    units: &[(u32, &Analysis)],
+    opts: &IndexOptions,
+    vocab_cache: &mut Option<(Vec<Box<str>>, Vocabulary)>,
+    plans: &mut FxMap<Box<str>, WordPlan>,
+) -> Vec<(String, Vec<u8>)> {
+    // Distinct words of the whole corpus; each analysis' word ids mapped to them.
+    let mut ids: FxMap<&str, u32> = FxMap::default();
+    let mut words: Vec<&str> = Vec::new();
+    let mut in_vocab: Vec<bool> = Vec::new();
+    let globals: Vec<Vec<u32>> = units
+        .iter()
+        .map(|(_, a)| {
+            a.words
+                .iter()
+                .zip(&a.vocab)
+                .map(|(w, &v)| {
+                    let id = *ids.entry(&**w).or_insert_with(|| {
+                        words.push(w);
+                        in_vocab.push(false);
+                        (words.len() - 1) as u32
+                    });
+                    in_vocab[id as usize] |= v;
+                    id
+                })
+                .collect()
         })
         .collect();
-    terms.sort_by(|a, b| {
-        js_cmp(&a.0, &b.0)
-            .then_with(|| js_cmp(&a.1, &b.1))
-            .then_with(|| js_cmp(&a.2, &b.2))
-    });
+    drop(ids);
 
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    // The vocabulary compounds split against: every (plain or part) word in the corpus.
+    let mut vocab_words: Vec<&str> = words
+        .iter()
+        .zip(&in_vocab)
+        .filter(|(_, v)| **v)
+        .map(|(w, _)| *w)
+        .collect();
+    vocab_words.par_sort_unstable();
+    let same_vocab = vocab_cache.as_ref().is_some_and(|(w, _)| {
+        w.len() == vocab_words.len() && w.iter().zip(&vocab_words).all(|(a, b)| **a == **b)
+    });
+    if !same_vocab {
+        plans.clear();
+        let vocab = Vocabulary::from_words(&vocab_words);
+        *vocab_cache = Some((vocab_words.iter().map(|&w| w.into()).collect(), vocab));
+    }
+    drop(vocab_words);
+    let vocab = &vocab_cache.as_ref().expect("vocabulary").1;
+
+    // What each distinct word posts (cached per word).
+    let missing: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|w| !plans.contains_key(*w))
+        .collect();
+    let fresh: Vec<WordPlan> = missing.par_iter().map(|w| plan_word(vocab, w)).collect();
+    for (w, p) in missing.into_iter().zip(fresh) {
+        plans.insert(w.into(), p);
+    }
+    let plans: Vec<&WordPlan> = words.iter().map(|w| &plans[*w]).collect();
+
+    // Terms: indexable words and compound parts, numbered in index order: grouped by
+    // stem key, in (stem, folded, term) order, JavaScript string order.
+    let mut term_ids: FxMap<&str, u32> = FxMap::default();
+    let mut terms: Vec<&str> = Vec::new();
+    fn intern<'a>(ids: &mut FxMap<&'a str, u32>, terms: &mut Vec<&'a str>, t: &'a str) -> u32 {
+        *ids.entry(t).or_insert_with(|| {
+            terms.push(t);
+            (terms.len() - 1) as u32
+        })
+    }
+    let word_terms: Vec<(u32, Vec<u32>)> = words
+        .iter()
+        .zip(&plans)
+        .map(|(w, p)| {
+            if p.indexable {
+                let t = intern(&mut term_ids, &mut terms, w);
+                let parts = p.parts.iter();
+                (
+                    t,
+                    parts
+                        .map(|t| intern(&mut term_ids, &mut terms, t))
+                        .collect(),
+                )
+            } else {
+                (NO_TERM, Vec::new())
+            }
+        })
+        .collect();
+    drop(term_ids);
+    let keys: Vec<(String, String)> = terms
+        .par_iter()
+        .map(|t| {
+            let f = fold(t);
+            (stem(&f), f)
+        })
+        .collect();
+    let mut order: Vec<u32> = (0..terms.len() as u32).collect();
+    order.par_sort_unstable_by(|&a, &b| {
+        let (ka, kb) = (&keys[a as usize], &keys[b as usize]);
+        js_cmp(&ka.0, &kb.0)
+            .then_with(|| js_cmp(&ka.1, &kb.1))
+            .then_with(|| js_cmp(terms[a as usize], terms[b as usize]))
+    });
+    let mut rank = vec![0u32; terms.len()];
+    for (k, &t) in order.iter().enumerate() {
+        rank[t as usize] = k as u32;
+    }
+    let word_terms: Vec<(u32, Box<[u32]>)> = word_terms
+        .into_iter()
+        .map(|(t, parts)| {
+            if t == NO_TERM {
+                (NO_TERM, Box::default())
+            } else {
+                (
+                    rank[t as usize],
+                    parts.iter().map(|&p| rank[p as usize]).collect(),
+                )
+            }
+        })
+        .collect();
+
+    // Postings, per analysis in parallel; a term's postings are those of the
+    // analyses in document order, so the result is the same as one pass in order.
+    let postings: Vec<Vec<(u32, Postings)>> = units
+        .par_iter()
+        .zip(&globals)
+        .map(|((base, a), g)| post_analysis(a, *base, g, &word_terms))
+        .collect();
+    drop(globals);
+
+    // Stem groups: runs of terms (in rank order) with the same stem key.
+    let stem_of = |k: usize| keys[order[k] as usize].0.as_str();
+    let mut group_starts: Vec<usize> = Vec::new();
+    for k in 0..order.len() {
+        if k == 0 || stem_of(k) != stem_of(k - 1) {
+            group_starts.push(k);
+        }
+    }
+    group_starts.push(order.len());
+    // Encode the groups in parallel, in shards of whole groups.
+    let n_groups = group_starts.len() - 1;
+    let shard = n_groups.div_ceil(rayon::current_num_threads() * 16).max(1);
+    let groups: Vec<(usize, String)> = (0..n_groups.div_ceil(shard))
+        .into_par_iter()
+        .flat_map_iter(|sh| {
+            let g0 = sh * shard;
+            let g1 = (g0 + shard).min(n_groups);
+            let (lo, hi) = (group_starts[g0] as u32, group_starts[g1] as u32);
+            // (term, analysis, postings) in range, in (term, document) order.
+            let mut entries: Vec<(u32, usize, &Postings)> = Vec::new();
+            for (u, list) in postings.iter().enumerate() {
+                let a = list.partition_point(|e| e.0 < lo);
+                let b = list.partition_point(|e| e.0 < hi);
+                entries.extend(list[a..b].iter().map(|(t, p)| (*t, u, p)));
+            }
+            entries.sort_unstable_by_key(|e| (e.0, e.1));
+            let mut out = Vec::new();
+            let mut e = 0;
+            for g in g0..g1 {
+                let end = group_starts[g + 1] as u32;
+                if e >= entries.len() || entries[e].0 >= end {
+                    continue;
+                }
+                let mut payload = String::from("[");
+                push_json_str(&mut payload, stem_of(group_starts[g]));
+                while e < entries.len() && entries[e].0 < end {
+                    let t = entries[e].0;
+                    payload.push(',');
+                    push_json_str(&mut payload, terms[order[t as usize] as usize]);
+                    payload.push_str(",\"");
+                    let mut prev = 0u32;
+                    while e < entries.len() && entries[e].0 == t {
+                        for &(d, s, f) in entries[e].2 {
+                            push_varint(&mut payload, u64::from(d - prev));
+                            push_varint(&mut payload, u64::from(s) * 128 + u64::from(f & 0x7f));
+                            prev = d;
+                        }
+                        e += 1;
+                    }
+                    payload.push('"');
+                }
+                payload.push(']');
+                out.push((group_starts[g], payload));
+            }
+            out
+        })
+        .collect();
+    drop(postings);
 
     // Term chunks: whole stem groups, closed once they reach `chunk_bytes`.
-    let mut chunks_meta: Vec<(String, String, String)> = Vec::new();
-    let mut i = 0;
-    while i < terms.len() {
-        let first = terms[i].0.clone();
-        let mut payload = String::from("{\"s\":[");
-        let mut last = first.clone();
-        let mut groups = 0;
-        while i < terms.len() && (payload.len() < opts.chunk_bytes || groups == 0) {
-            let key = terms[i].0.clone();
-            if groups > 0 {
-                payload.push(',');
-            }
-            groups += 1;
-            payload.push('[');
-            push_json_str(&mut payload, &key);
-            while i < terms.len() && terms[i].0 == key {
-                payload.push(',');
-                push_json_str(&mut payload, &terms[i].2);
-                payload.push_str(",\"");
-                let mut prev = 0u32;
-                for &(d, s, f) in &terms[i].3 {
-                    push_varint(&mut payload, u64::from(d - prev));
-                    push_varint(&mut payload, u64::from(s) * 128 + u64::from(f & 0x7f));
-                    prev = d;
-                }
-                payload.push('"');
-                i += 1;
-            }
-            payload.push(']');
-            last = key;
-        }
-        payload.push_str("]}");
-        let hash = short_hash(&payload, 8);
-        let name = format!("c{}-{hash}.js", chunks_meta.len());
-        files.push((format!("{INDEX_DIR}/{name}"), js_file(&name, &payload)));
-        chunks_meta.push((first, last, hash));
-    }
-
-    // Fragment groups: consecutive documents, closed once they reach `fragment_bytes`.
-    let mut frag_hashes = String::new();
-    let mut frag_sizes: Vec<usize> = Vec::new();
-    let mut j = 0;
-    while j < docs.len() {
-        let mut payload = String::from("{\"d\":[");
-        let mut count = 0;
-        while j < docs.len() && (payload.len() < opts.fragment_bytes || count == 0) {
-            let doc = docs[j];
-            if count > 0 {
-                payload.push(',');
-            }
-            payload.push('[');
-            push_json_str(&mut payload, &doc.url);
-            payload.push(',');
-            push_json_str(&mut payload, &doc.title);
-            payload.push_str(",[");
-            let empty = [Section::default()];
-            let sections: &[Section] = if doc.sections.is_empty() {
-                &empty
-            } else {
-                &doc.sections
-            };
-            for (k, sec) in sections.iter().enumerate() {
+    let cuts = cut(groups.iter().map(|g| g.1.len()), opts.chunk_bytes);
+    #[allow(clippy::type_complexity)]
+    let chunks: Vec<((String, Vec<u8>), (String, String, String))> = cuts
+        .par_iter()
+        .enumerate()
+        .map(|(c, r)| {
+            let part = &groups[r.clone()];
+            let len: usize = part.iter().map(|g| g.1.len() + 1).sum();
+            let mut payload = String::with_capacity(len + 8);
+            payload.push_str("{\"s\":[");
+            for (k, (_, g)) in part.iter().enumerate() {
                 if k > 0 {
                     payload.push(',');
                 }
-                payload.push('[');
-                match &sec.anchor {
-                    Some(a) => push_json_str(&mut payload, a),
-                    None => payload.push_str("null"),
-                }
-                payload.push(',');
-                push_json_str(&mut payload, &sec.heading);
-                payload.push(',');
-                push_json_str(&mut payload, &truncate_text(&sec.text, opts.excerpt_chars));
-                payload.push(']');
+                payload.push_str(g);
             }
-            payload.push_str("]]");
-            count += 1;
-            j += 1;
-        }
-        payload.push_str("]}");
-        let hash = short_hash(&payload, FRAG_HASH_LEN);
-        let name = format!("f{}-{hash}.js", frag_sizes.len());
-        files.push((format!("{INDEX_DIR}/{name}"), js_file(&name, &payload)));
+            payload.push_str("]}");
+            let hash = short_hash(&payload, 8);
+            let name = format!("c{c}-{hash}.js");
+            let first = stem_of(part[0].0).to_string();
+            let last = stem_of(part[part.len() - 1].0).to_string();
+            (
+                (format!("{INDEX_DIR}/{name}"), js_file(&name, &payload)),
+                (first, last, hash),
+            )
+        })
+        .collect();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut chunks_meta: Vec<(String, String, String)> = Vec::new();
+    for (file, meta) in chunks {
+        files.push(file);
+        chunks_meta.push(meta);
+    }
+
+    // Fragment groups: consecutive documents, closed once they reach `fragment_bytes`.
+    let pieces: Vec<String> = docs
+        .par_iter()
+        .map(|doc| fragment_piece(doc, opts.excerpt_chars))
+        .collect();
+    let cuts = cut(pieces.iter().map(String::len), opts.fragment_bytes);
+    let frags: Vec<((String, Vec<u8>), String, usize)> = cuts
+        .par_iter()
+        .enumerate()
+        .map(|(g, r)| {
+            let part = &pieces[r.clone()];
+            let len: usize = part.iter().map(|p| p.len() + 1).sum();
+            let mut payload = String::with_capacity(len + 8);
+            payload.push_str("{\"d\":[");
+            for (k, p) in part.iter().enumerate() {
+                if k > 0 {
+                    payload.push(',');
+                }
+                payload.push_str(p);
+            }
+            payload.push_str("]}");
+            let hash = short_hash(&payload, FRAG_HASH_LEN);
+            let name = format!("f{g}-{hash}.js");
+            (
+                (format!("{INDEX_DIR}/{name}"), js_file(&name, &payload)),
+                hash,
+                part.len(),
+            )
+        })
+        .collect();
+    let mut frag_hashes = String::new();
+    let mut frag_sizes: Vec<usize> = Vec::new();
+    for (file, hash, n) in frags {
+        files.push(file);
         frag_hashes.push_str(&hash);
-        frag_sizes.push(count);
+        frag_sizes.push(n);
     }
 
     // Municipality ranges and kind runs (documents are sorted by both).
@@ -970,8 +1754,10 @@ fn collation_key(s: &str) -> Vec<u32> {
             'ä' | 'æ' => key.push(u32::from('z') + 2),
             'ö' | 'ø' => key.push(u32::from('z') + 3),
             'ü' => key.push(u32::from('y')),
+            _ if c.is_ascii() => key.push(u32::from(c)),
             _ => {
-                for f in fold(&c.to_string()).chars() {
+                let mut buf = [0u8; 4];
+                for f in fold(c.encode_utf8(&mut buf)).chars() {
                     key.push(u32::from(f));
                 }
             }
@@ -1029,92 +1815,192 @@ fn register_display(raw: &str) -> String {
 #[allow(clippy::type_complexity)]
 pub fn subject_index(docs: &[SearchDoc]) -> Vec<(String, Vec<(String, Vec<(String, String)>)>)> {
     let docs = sorted_docs(docs);
-    // stem key → (display form → count, entries (label, url))
-    let mut groups: BTreeMap<String, (BTreeMap<String, usize>, Vec<(String, String)>)> =
-        BTreeMap::new();
-    for doc in docs {
-        let muni = doc.municipality.as_ref().map(|m| m.1.as_str());
-        let with_muni = |label: String| match muni {
-            Some(m) if !label.contains(m) => format!("{label} ({m})"),
-            _ => label,
-        };
-        let base_url = doc.url.split('#').next().unwrap_or("");
-        let mut sources: Vec<(String, String, String)> = vec![(
-            doc.title.clone(),
-            with_muni(doc.title.clone()),
-            doc.url.clone(),
-        )];
-        for sec in &doc.sections {
-            if sec.heading.is_empty() {
-                continue;
+    // Per document, in parallel: its sources (label, url, collation key of the label)
+    // and the register words found in them (stem key, display form, source).
+    type Found = (Vec<(String, String, Vec<u8>)>, Vec<(String, String, u32)>);
+    let run = docs.len().div_ceil(rayon::current_num_threads() * 4).max(1);
+    let found: Vec<Found> = docs
+        .par_chunks(run)
+        .flat_map_iter(|part| {
+            let mut cache = FxMap::default();
+            part.iter()
+                .map(|doc| subject_words(doc, &mut cache))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    // Every source ranked by (collation key, label, url); equal ones share a rank.
+    let mut ranked: Vec<(u32, u32)> = found
+        .iter()
+        .enumerate()
+        .flat_map(|(d, f)| (0..f.0.len() as u32).map(move |s| (d as u32, s)))
+        .collect();
+    let source = |&(d, s): &(u32, u32)| &found[d as usize].0[s as usize];
+    ranked.par_sort_unstable_by(|a, b| {
+        let (a, b) = (source(a), source(b));
+        (&a.2, &a.0, &a.1).cmp(&(&b.2, &b.0, &b.1))
+    });
+    let mut rank_of: Vec<Vec<u32>> = found.iter().map(|f| vec![0; f.0.len()]).collect();
+    let mut rank = 0u32;
+    for k in 0..ranked.len() {
+        if k > 0 {
+            let (a, b) = (source(&ranked[k - 1]), source(&ranked[k]));
+            if a.0 != b.0 || a.1 != b.1 {
+                rank += 1;
             }
-            let url = match &sec.anchor {
-                Some(a) => format!("{base_url}#{a}"),
-                None => doc.url.clone(),
-            };
-            let label = if sec.heading == doc.title {
-                doc.title.clone()
-            } else {
-                format!("{}: {}", doc.title, sec.heading)
-            };
-            sources.push((sec.heading.clone(), with_muni(label), url));
         }
-        for (text, label, url) in sources {
-            for tok in tokenize(&text) {
-                let n = normalize(&tok.word);
-                if n.chars().count() < 3
-                    || !indexable(&tok.word)
-                    || is_stop_word(&n)
-                    || REGISTER_SKIP.contains(&n.as_str())
-                    || n.chars().all(|c| c.is_ascii_digit())
-                {
-                    continue;
+        let (d, s) = ranked[k];
+        rank_of[d as usize][s as usize] = rank;
+    }
+    ranked.dedup_by(|a, b| {
+        let (a, b) = (source(a), source(b));
+        a.0 == b.0 && a.1 == b.1
+    });
+
+    // stem key → (display form → count, entries as (document, source))
+    let mut groups: FxMap<String, (BTreeMap<String, usize>, Vec<u32>)> = FxMap::default();
+    for (d, (_, words)) in found.iter().enumerate() {
+        for (key, display, src) in words {
+            let g = match groups.get_mut(key.as_str()) {
+                Some(g) => g,
+                None => groups.entry(key.clone()).or_default(),
+            };
+            match g.0.get_mut(display.as_str()) {
+                Some(n) => *n += 1,
+                None => {
+                    g.0.insert(display.clone(), 1);
                 }
-                let acronym = tok.raw.chars().skip(1).any(|c| c.is_uppercase());
-                if n.chars().count() < 4 && !acronym {
-                    continue;
-                }
-                let key = stem_key(&tok.word);
-                let g = groups.entry(key).or_default();
-                *g.0.entry(register_display(tok.raw)).or_default() += 1;
-                g.1.push((label.clone(), url.clone()));
             }
+            g.1.push(rank_of[d][*src as usize]);
         }
     }
+    let mut groups: Vec<(String, (BTreeMap<String, usize>, Vec<u32>))> =
+        groups.into_iter().collect();
+    groups.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
+    #[allow(clippy::type_complexity)]
+    let terms: Vec<Option<((u8, Vec<u32>, String), String, Vec<(String, String)>)>> = groups
+        .into_par_iter()
+        .map(|(_, (forms, mut entries))| {
+            // Most common form; ties: shorter, then Swedish order.
+            let display = forms
+                .iter()
+                .max_by(|a, b| {
+                    a.1.cmp(b.1)
+                        .then_with(|| b.0.chars().count().cmp(&a.0.chars().count()))
+                        .then_with(|| swedish_cmp(b.0, a.0))
+                })
+                .map(|(f, _)| f.clone())?;
+            entries.sort_unstable();
+            entries.dedup();
+            let entries = entries
+                .iter()
+                .map(|&r| {
+                    let s = source(&ranked[r as usize]);
+                    (s.0.clone(), s.1.clone())
+                })
+                .collect();
+            let letter = register_letter(&display);
+            let (rank, key) = letter_rank(&letter);
+            Some(((rank, key, letter), display, entries))
+        })
+        .collect();
     let mut by_letter: BTreeMap<(u8, Vec<u32>, String), Vec<(String, Vec<(String, String)>)>> =
         BTreeMap::new();
-    for (_, (forms, mut entries)) in groups {
-        // Most common form; ties: shorter, then Swedish order.
-        let Some(display) = forms
-            .iter()
-            .max_by(|a, b| {
-                a.1.cmp(b.1)
-                    .then_with(|| b.0.chars().count().cmp(&a.0.chars().count()))
-                    .then_with(|| swedish_cmp(b.0, a.0))
-            })
-            .map(|(f, _)| f.clone())
-        else {
-            continue;
-        };
-        // One collation key per entry, not two per comparison.
-        entries.sort_by_cached_key(|e| (collation_key(&e.0), e.0.clone(), e.1.clone()));
-        entries.dedup();
-        let letter = register_letter(&display);
-        let (rank, key) = letter_rank(&letter);
+    for (letter, display, entries) in terms.into_iter().flatten() {
         by_letter
-            .entry((rank, key, letter))
+            .entry(letter)
             .or_default()
             .push((display, entries));
     }
     by_letter
-        .into_iter()
+        .into_par_iter()
         .map(|((_, _, letter), mut terms)| {
-            terms.sort_by(|a, b| swedish_cmp(&a.0, &b.0));
+            // The order of `swedish_cmp`, one key per term.
+            terms.sort_by_cached_key(|t| {
+                (
+                    collation_key(&t.0),
+                    t.0.encode_utf16().collect::<Vec<u16>>(),
+                )
+            });
             (letter, terms)
         })
         .collect()
 }
 
+/// The register words of one document: its sources (label, url, collation key of the
+/// label) and, per word, (stem key, display form, source).
+#[allow(clippy::type_complexity)]
+fn subject_words(
+    doc: &SearchDoc,
+    cache: &mut FxMap<Box<str>, Option<(Box<str>, bool)>>,
+) -> (Vec<(String, String, Vec<u8>)>, Vec<(String, String, u32)>) {
+    let muni = doc.municipality.as_ref().map(|m| m.1.as_str());
+    let with_muni = |label: String| match muni {
+        Some(m) if !label.contains(m) => format!("{label} ({m})"),
+        _ => label,
+    };
+    let base_url = doc.url.split('#').next().unwrap_or("");
+    let mut texts: Vec<&str> = vec![&doc.title];
+    let mut sources: Vec<(String, String, Vec<u8>)> =
+        vec![(with_muni(doc.title.clone()), doc.url.clone(), Vec::new())];
+    for sec in &doc.sections {
+        if sec.heading.is_empty() {
+            continue;
+        }
+        let url = match &sec.anchor {
+            Some(a) => format!("{base_url}#{a}"),
+            None => doc.url.clone(),
+        };
+        let label = if sec.heading == doc.title {
+            doc.title.clone()
+        } else {
+            format!("{}: {}", doc.title, sec.heading)
+        };
+        texts.push(&sec.heading);
+        sources.push((with_muni(label), url, Vec::new()));
+    }
+    let mut words = Vec::new();
+    for (src, text) in texts.iter().enumerate() {
+        for_each_token(text, |tok| {
+            // Per distinct word: its stem key if it may be a register word, and
+            // whether it is short (then only as an acronym).
+            let entry = match cache.get(tok.word) {
+                Some(e) => e,
+                None => {
+                    let n = normalize(tok.word);
+                    let e = (n.chars().count() >= 3
+                        && indexable(tok.word)
+                        && !is_stop_word(&n)
+                        && !REGISTER_SKIP.contains(&n.as_str())
+                        && !n.chars().all(|c| c.is_ascii_digit()))
+                    .then(|| {
+                        // `stem_key(word)` is `stem(normalize(word))`.
+                        (stem(&n).into_boxed_str(), n.chars().count() < 4)
+                    });
+                    cache.entry(tok.word.into()).or_insert(e)
+                }
+            };
+            let Some((key, short)) = entry else {
+                return;
+            };
+            if *short && !tok.raw.chars().skip(1).any(|c| c.is_uppercase()) {
+                return;
+            }
+            words.push((key.to_string(), register_display(tok.raw), src as u32));
+        });
+    }
+    for s in &mut sources {
+        // Three bytes per code point, big-endian: compares like the `u32` key, with
+        // memcmp.
+        s.2 = collation_key(&s.0)
+            .iter()
+            .flat_map(|c| [(c >> 16) as u8, (c >> 8) as u8, *c as u8])
+            .collect();
+    }
+    (sources, words)
+}
+
+#[cfg(test)]
+mod reference;
 #[cfg(test)]
 mod tests;

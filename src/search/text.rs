@@ -159,56 +159,140 @@ pub struct Token<'a> {
     pub parts: Vec<String>,
 }
 
+/// One word of a text, as [`for_each_token`] hands it over: `word` and `parts` borrow
+/// buffers that are reused for the next word.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenRef<'t, 'b> {
+    /// The word as written, hyphens included ("SITHS-kort").
+    pub raw: &'t str,
+    /// Byte offset of `raw` in the text.
+    pub start: usize,
+    /// Lowercase, hyphens and ignorable characters removed ("sithskort").
+    pub word: &'b str,
+    /// For a hyphenated word, its parts as byte ranges of `word`; else empty.
+    pub parts: &'b [std::ops::Range<usize>],
+}
+
 /// Split text into words. A word is a run of word characters; runs joined by a single
 /// hyphen form one hyphenated word. Soft hyphens and zero-width characters inside a
 /// word are skipped.
 pub fn tokenize(text: &str) -> Vec<Token<'_>> {
     let mut tokens = Vec::new();
-    let mut iter = text.char_indices().peekable();
-    while let Some(&(start, c)) = iter.peek() {
-        if !is_word_char(c) {
-            iter.next();
-            continue;
+    for_each_token(text, |t| {
+        tokens.push(Token {
+            raw: t.raw,
+            start: t.start,
+            word: t.word.to_string(),
+            parts: t
+                .parts
+                .iter()
+                .map(|r| t.word[r.clone()].to_string())
+                .collect(),
+        })
+    });
+    tokens
+}
+
+/// [`tokenize`] without allocating per word: calls `f` for each word in order.
+pub fn for_each_token<'t, F: FnMut(TokenRef<'t, '_>)>(text: &'t str, mut f: F) {
+    let bytes = text.as_bytes();
+    let mut word = String::new();
+    let mut parts: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Skip to the next word character (ASCII fast path).
+        let b = bytes[i];
+        if b < 0x80 {
+            if !b.is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+        } else {
+            let c = next_char(text, i);
+            if !is_word_char(c) {
+                i += c.len_utf8();
+                continue;
+            }
         }
-        // A word: runs of word characters, joined by one hyphen between two word chars.
-        let mut end = start;
-        let mut parts: Vec<String> = vec![String::new()];
-        while let Some(&(i, c)) = iter.peek() {
-            if is_word_char(c) {
-                if let Some(last) = parts.last_mut() {
-                    last.push(c);
+        let start = i;
+        let mut end = i;
+        word.clear();
+        parts.clear();
+        // Where the current part starts in `word` and in `text`; whether it has a
+        // capital sigma (whose lowercase depends on its neighbours).
+        let mut part_start = 0;
+        let mut part_raw = i;
+        let mut sigma = false;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                if b.is_ascii_alphanumeric() {
+                    word.push(char::from(b.to_ascii_lowercase()));
+                    i += 1;
+                    end = i;
+                    continue;
                 }
-                end = i + c.len_utf8();
-                iter.next();
+                if b != b'-' {
+                    break;
+                }
+            }
+            let c = next_char(text, i);
+            if is_word_char(c) {
+                if c == '\u{03A3}' {
+                    sigma = true;
+                }
+                word.extend(c.to_lowercase());
+                i += c.len_utf8();
+                end = i;
             } else if is_ignorable(c) {
-                iter.next();
+                i += c.len_utf8();
             } else if is_hyphen(c) {
-                // Look one past the hyphen: only join if a word char follows.
-                let mut ahead = iter.clone();
-                ahead.next();
-                match ahead.peek() {
-                    Some(&(_, n)) if is_word_char(n) => {
-                        iter.next();
-                        parts.push(String::new());
+                // Only join if a word char follows the hyphen.
+                let after = i + c.len_utf8();
+                if after < bytes.len() && is_word_char(next_char(text, after)) {
+                    if sigma {
+                        relower_part(text, part_raw, end, &mut word, part_start);
+                        sigma = false;
                     }
-                    _ => break,
+                    parts.push(part_start..word.len());
+                    part_start = word.len();
+                    i = after;
+                    part_raw = after;
+                } else {
+                    break;
                 }
             } else {
                 break;
             }
         }
-        let raw = &text[start..end];
-        let parts: Vec<String> = parts.iter().map(|p| lowercase(p)).collect();
-        let word: String = parts.concat();
-        let parts = if parts.len() > 1 { parts } else { Vec::new() };
-        tokens.push(Token {
-            raw,
+        if sigma {
+            relower_part(text, part_raw, end, &mut word, part_start);
+        }
+        if !parts.is_empty() {
+            parts.push(part_start..word.len());
+        }
+        f(TokenRef {
+            raw: &text[start..end],
             start,
-            word,
-            parts,
+            word: &word,
+            parts: &parts,
         });
     }
-    tokens
+}
+
+fn next_char(text: &str, i: usize) -> char {
+    text[i..].chars().next().unwrap_or('\0')
+}
+
+/// Lowercase a part again as a whole string (for the context-dependent final sigma),
+/// replacing `word[from..]`.
+fn relower_part(text: &str, raw_start: usize, raw_end: usize, word: &mut String, from: usize) {
+    let raw: String = text[raw_start..raw_end]
+        .chars()
+        .filter(|&c| is_word_char(c))
+        .collect();
+    word.truncate(from);
+    word.push_str(&lowercase(&raw));
 }
 
 /// Should a (lowercase) word be indexed at all?
@@ -232,16 +316,44 @@ impl Vocabulary {
 
     /// Add a word as it appears in the text (any case, diacritics kept).
     pub fn add(&mut self, word: &str) {
+        if let Some((n, s)) = Vocabulary::analyse(word) {
+            if let Some(s) = s {
+                self.stems.insert(s);
+            }
+            self.words.insert(n);
+        }
+    }
+
+    /// A vocabulary of distinct words (as [`Vocabulary::add`] takes them), normalised
+    /// and stemmed in parallel.
+    pub fn from_words(words: &[&str]) -> Vocabulary {
+        use rayon::prelude::*;
+        let analysed: Vec<(String, Option<String>)> = words
+            .par_iter()
+            .filter_map(|w| Vocabulary::analyse(w))
+            .collect();
+        let mut v = Vocabulary::new();
+        v.words.reserve(analysed.len());
+        for (n, s) in analysed {
+            if let Some(s) = s {
+                v.stems.insert(s);
+            }
+            v.words.insert(n);
+        }
+        v
+    }
+
+    /// What [`Vocabulary::add`] adds for a word: its normalised form and the stem, if
+    /// they qualify.
+    fn analyse(word: &str) -> Option<(String, Option<String>)> {
         let n = normalize(word);
         let len = n.chars().count();
         if !(MIN_PART..=MAX_WORD).contains(&len) || is_stop_word(&n) {
-            return;
+            return None;
         }
         let s = stem(&n);
-        if s.chars().count() >= MIN_STEM_PART && !is_stop_word(&s) {
-            self.stems.insert(s);
-        }
-        self.words.insert(n);
+        let s = (s.chars().count() >= MIN_STEM_PART && !is_stop_word(&s)).then_some(s);
+        Some((n, s))
     }
 
     pub fn len(&self) -> usize {
@@ -358,8 +470,24 @@ impl Split {
 }
 
 /// Compare two strings by UTF-16 code units, the order JavaScript's `<` uses.
+///
+/// UTF-8 byte order is code point order, which is UTF-16 order except that the
+/// characters U+E000–U+FFFF (lead bytes 0xEE, 0xEF) sort after the supplementary ones
+/// (lead bytes 0xF0–0xF4, surrogates in UTF-16). So compare bytes, and only when the
+/// first difference is at such a pair of lead bytes, swap the answer.
 pub fn js_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    a.encode_utf16().cmp(b.encode_utf16())
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let Some(i) = x.iter().zip(y).position(|(p, q)| p != q) else {
+        return x.len().cmp(&y.len());
+    };
+    let (p, q) = (x[i], y[i]);
+    let high_bmp = |c: u8| c == 0xEE || c == 0xEF;
+    let supplementary = |c: u8| c >= 0xF0;
+    if (high_bmp(p) && supplementary(q)) || (supplementary(p) && high_bmp(q)) {
+        q.cmp(&p)
+    } else {
+        p.cmp(&q)
+    }
 }
 
 #[cfg(test)]
@@ -568,6 +696,128 @@ mod tests {
             let _ = v.split_compound(s);
         }
         assert_eq!(lowercase("ΟΔΟΣ"), "οδος");
+    }
+
+    #[test]
+    fn js_cmp_matches_utf16_order() {
+        let alphabet = [
+            "",
+            "a",
+            "b",
+            "z",
+            "å",
+            "ä",
+            "ö",
+            "é",
+            "\u{7FF}",
+            "\u{800}",
+            "\u{D7FF}",
+            "\u{E000}",
+            "\u{FF5E}",
+            "\u{FFFF}",
+            "\u{10000}",
+            "\u{1F600}",
+            "\u{10FFFF}",
+        ];
+        let mut strings = Vec::new();
+        for a in alphabet {
+            for b in alphabet {
+                strings.push(format!("{a}{b}"));
+                strings.push(format!("x{a}y{b}"));
+            }
+        }
+        for a in &strings {
+            for b in &strings {
+                assert_eq!(
+                    js_cmp(a, b),
+                    a.encode_utf16().cmp(b.encode_utf16()),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn for_each_token_matches_a_plain_implementation() {
+        // The straightforward tokenizer this one replaced, kept as the reference.
+        fn reference(text: &str) -> Vec<(usize, String, Vec<String>)> {
+            let mut tokens = Vec::new();
+            let mut iter = text.char_indices().peekable();
+            while let Some(&(start, c)) = iter.peek() {
+                if !is_word_char(c) {
+                    iter.next();
+                    continue;
+                }
+                let mut parts: Vec<String> = vec![String::new()];
+                while let Some(&(_, c)) = iter.peek() {
+                    if is_word_char(c) {
+                        parts.last_mut().unwrap().push(c);
+                        iter.next();
+                    } else if is_ignorable(c) {
+                        iter.next();
+                    } else if is_hyphen(c) {
+                        let mut ahead = iter.clone();
+                        ahead.next();
+                        match ahead.peek() {
+                            Some(&(_, n)) if is_word_char(n) => {
+                                iter.next();
+                                parts.push(String::new());
+                            }
+                            _ => break,
+                        }
+                    } else {
+                        break;
+                    }
+                }
+                let parts: Vec<String> = parts.iter().map(|p| lowercase(p)).collect();
+                let word = parts.concat();
+                let parts = if parts.len() > 1 { parts } else { Vec::new() };
+                tokens.push((start, word, parts));
+            }
+            tokens
+        }
+        let pieces = [
+            "a",
+            "B",
+            "Ö",
+            "å",
+            "-",
+            "\u{2010}",
+            "\u{2011}",
+            "\u{00AD}",
+            "\u{200B}",
+            " ",
+            "Σ",
+            "ΟΣ",
+            "İ",
+            "ß",
+            "\u{0308}",
+            "9",
+            ".",
+            "–",
+            "x",
+            "Ά",
+            "Ԁ",
+            "\u{1F600}",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for n in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(n % 12) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            let got: Vec<(usize, String, Vec<String>)> = tokenize(&text)
+                .into_iter()
+                .map(|t| {
+                    assert_eq!(&text[t.start..t.start + t.raw.len()], t.raw);
+                    (t.start, t.word, t.parts)
+                })
+                .collect();
+            assert_eq!(got, reference(&text), "{text:?}");
+        }
     }
 
     #[test]
