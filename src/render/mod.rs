@@ -114,6 +114,8 @@ pub struct RenderCache {
     tera: Option<(u64, tera::Tera)>,
     markdown: HashMap<String, CachedMarkdown>,
     pages: HashMap<String, CachedPage>,
+    /// What the search index learnt about the documents (`serve` only).
+    index: Option<crate::search::IndexCache>,
     /// The JSON export and calendar files: (input key, bytes).
     files: HashMap<String, (u64, Bytes)>,
     /// What the last render did.
@@ -133,6 +135,7 @@ impl Default for RenderCache {
             markdown: HashMap::new(),
             pages: HashMap::new(),
             files: HashMap::new(),
+            index: Some(crate::search::IndexCache::new()),
             stats: RenderStats::default(),
         }
     }
@@ -143,6 +146,7 @@ impl RenderCache {
     pub fn one_shot() -> RenderCache {
         RenderCache {
             keep: false,
+            index: None,
             ..RenderCache::default()
         }
     }
@@ -557,8 +561,7 @@ fn render_inner(
     }
 
     let search_started = std::time::Instant::now();
-    let mut docs: Vec<SearchDoc> = docs.into_iter().map(Arc::unwrap_or_clone).collect();
-    docs.extend(data_docs(site));
+    docs.extend(data_docs(site).into_iter().map(Arc::new));
     if let Some(page) = &search_page {
         let subjects = subjects_json(&docs);
         render_one(usize::MAX, page, Some(subjects))?;
@@ -570,10 +573,11 @@ fn render_inner(
     }
 
     // The search index, then every other file.
-    let mut rest: Vec<(String, Bytes)> = crate::search::build_index(&docs)
-        .into_iter()
-        .map(|(p, b)| (p, Arc::new(b)))
-        .collect();
+    let index = match &mut cache.index {
+        Some(ix) => ix.build(&docs),
+        None => crate::search::build_index(&docs),
+    };
+    let mut rest: Vec<(String, Bytes)> = index.into_iter().map(|(p, b)| (p, Arc::new(b))).collect();
     drop(docs);
     stats.search_time = search_started.elapsed();
     for (name, text, _) in &theme_files {
@@ -785,7 +789,7 @@ fn data_docs(site: &Site) -> Vec<SearchDoc> {
 /// municipalities.
 const SUBJECT_ENTRIES: usize = 25;
 
-fn subjects_json(docs: &[crate::search::SearchDoc]) -> Value {
+fn subjects_json(docs: &[Arc<SearchDoc>]) -> Value {
     let letters: Vec<Value> = crate::search::subject_index(docs)
         .into_iter()
         .map(|(letter, terms)| {

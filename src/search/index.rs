@@ -39,6 +39,7 @@
 //! flags, so a query for a part finds the compound without prefix or infix search.
 
 use rayon::prelude::*;
+use std::borrow::Borrow;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -1001,8 +1002,8 @@ fn post_analysis(
 
 /// Documents in index order: (municipality slug, kind, url), then everything else so
 /// equal keys still sort the same way whatever the input order.
-fn sorted_docs(docs: &[SearchDoc]) -> Vec<&SearchDoc> {
-    let mut sorted: Vec<&SearchDoc> = docs.iter().collect();
+fn sorted_docs<D: Borrow<SearchDoc>>(docs: &[D]) -> Vec<&SearchDoc> {
+    let mut sorted: Vec<&SearchDoc> = docs.iter().map(Borrow::borrow).collect();
     sorted.sort_by(|a, b| {
         let ka = (a.municipality.as_ref().map(|m| &m.0), a.kind, &a.url);
         let kb = (b.municipality.as_ref().map(|m| &m.0), b.kind, &b.url);
@@ -1200,12 +1201,15 @@ fn fragment_piece(doc: &SearchDoc, excerpt_chars: usize) -> String {
 
 /// Build the search index: `(path under the output root, file content)`, sorted by
 /// path, with the default [`IndexOptions`].
-pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
+pub fn build_index<D: Borrow<SearchDoc> + Sync>(docs: &[D]) -> Vec<(String, Vec<u8>)> {
     build_index_with(docs, &IndexOptions::default())
 }
 
 /// [`build_index`] with explicit tuning.
-pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String, Vec<u8>)> {
+pub fn build_index_with<D: Borrow<SearchDoc> + Sync>(
+    docs: &[D],
+    opts: &IndexOptions,
+) -> Vec<(String, Vec<u8>)> {
     let docs = sorted_docs(docs);
     let n_docs = u32::try_from(docs.len()).unwrap_or(u32::MAX);
     let docs = &docs[..n_docs as usize];
@@ -1295,14 +1299,14 @@ impl IndexCache {
     }
 
     /// [`build_index`], reusing what earlier calls analysed.
-    pub fn build(&mut self, docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
+    pub fn build<D: Borrow<SearchDoc> + Sync>(&mut self, docs: &[D]) -> Vec<(String, Vec<u8>)> {
         self.build_with(docs, &IndexOptions::default())
     }
 
     /// [`build_index_with`], reusing what earlier calls analysed.
-    pub fn build_with(
+    pub fn build_with<D: Borrow<SearchDoc> + Sync>(
         &mut self,
-        docs: &[SearchDoc],
+        docs: &[D],
         opts: &IndexOptions,
     ) -> Vec<(String, Vec<u8>)> {
         let docs = sorted_docs(docs);
@@ -1813,7 +1817,9 @@ fn register_display(raw: &str) -> String {
 /// label. Inflected forms share an entry (by stem), written in their most common form.
 /// `url` is site-relative, with `#anchor` for a section heading.
 #[allow(clippy::type_complexity)]
-pub fn subject_index(docs: &[SearchDoc]) -> Vec<(String, Vec<(String, Vec<(String, String)>)>)> {
+pub fn subject_index<D: Borrow<SearchDoc> + Sync>(
+    docs: &[D],
+) -> Vec<(String, Vec<(String, Vec<(String, String)>)>)> {
     let docs = sorted_docs(docs);
     // Per document, in parallel: its sources (label, url, collation key of the label)
     // and the register words found in them (stem key, display form, source).

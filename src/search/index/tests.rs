@@ -412,7 +412,7 @@ fn meta_lists_municipalities_and_kinds() {
 
 #[test]
 fn empty_and_odd_input() {
-    let files = build_index(&[]);
+    let files = build_index::<SearchDoc>(&[]);
     assert_eq!(files.len(), 1);
     let (_, meta) = payload(&files[0].1);
     assert_eq!(meta["docs"], 0);
@@ -698,7 +698,7 @@ fn same_bytes_as_the_reference_builder() {
             reference::build_index_with(&corpus(), &opts)
         );
         assert_eq!(
-            build_index_with(&[], &opts),
+            build_index_with::<SearchDoc>(&[], &opts),
             reference::build_index_with(&[], &opts)
         );
     }
