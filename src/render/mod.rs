@@ -573,12 +573,29 @@ fn render_inner(
     }
 
     // The search index, then every other file.
-    let index = match &mut cache.index {
-        Some(ix) => ix.build(&docs),
-        None => crate::search::build_index(&docs),
+    // Index files go to the sink as they are made; the first write error is kept.
+    let index_files = AtomicUsize::new(0);
+    let write_error: Mutex<Option<IoFailure>> = Mutex::new(None);
+    let emit = |path: String, bytes: Vec<u8>| {
+        index_files.fetch_add(1, Relaxed);
+        if let Err(e) = sink.put(&path, Arc::new(bytes)) {
+            write_error
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get_or_insert(e);
+        }
     };
-    let mut rest: Vec<(String, Bytes)> = index.into_iter().map(|(p, b)| (p, Arc::new(b))).collect();
+    let index_opts = crate::search::IndexOptions::default();
+    match &mut cache.index {
+        Some(ix) => ix.build_into(&docs, &index_opts, &emit),
+        None => crate::search::build_index_into(&docs, &index_opts, &emit),
+    }
     drop(docs);
+    if let Some(e) = write_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(e.into());
+    }
+    stats.files += index_files.load(Relaxed);
+    let mut rest: Vec<(String, Bytes)> = Vec::new();
     stats.search_time = search_started.elapsed();
     for (name, text, _) in &theme_files {
         if let Some(path) = name.strip_prefix("static/") {

@@ -1210,6 +1210,12 @@ pub fn build_index_with<D: Borrow<SearchDoc> + Sync>(
     docs: &[D],
     opts: &IndexOptions,
 ) -> Vec<(String, Vec<u8>)> {
+    collect_files(|emit| build_index_into(docs, opts, emit))
+}
+
+/// [`build_index_with`], handing each file to `emit` as soon as it is made instead of
+/// returning them all (a build writes them out while the rest is still being encoded).
+pub fn build_index_into<D: Borrow<SearchDoc> + Sync>(docs: &[D], opts: &IndexOptions, emit: &Emit) {
     let docs = sorted_docs(docs);
     let n_docs = u32::try_from(docs.len()).unwrap_or(u32::MAX);
     let docs = &docs[..n_docs as usize];
@@ -1222,7 +1228,7 @@ pub fn build_index_with<D: Borrow<SearchDoc> + Sync>(
         .collect();
     let units: Vec<(u32, &Analysis)> = analyses.iter().map(|(b, a)| (*b, a)).collect();
     let mut plans = FxMap::default();
-    index_files(docs, &units, opts, &mut None, &mut plans)
+    index_files(docs, &units, opts, &mut None, &mut plans, emit);
 }
 
 /// Keeps what [`build_index`] learns about the documents, so that rebuilding the index
@@ -1309,6 +1315,16 @@ impl IndexCache {
         docs: &[D],
         opts: &IndexOptions,
     ) -> Vec<(String, Vec<u8>)> {
+        collect_files(|emit| self.build_into(docs, opts, emit))
+    }
+
+    /// [`build_index_into`], reusing what earlier calls analysed.
+    pub fn build_into<D: Borrow<SearchDoc> + Sync>(
+        &mut self,
+        docs: &[D],
+        opts: &IndexOptions,
+        emit: &Emit,
+    ) {
         let docs = sorted_docs(docs);
         let n_docs = u32::try_from(docs.len()).unwrap_or(u32::MAX);
         let docs = &docs[..n_docs as usize];
@@ -1352,7 +1368,7 @@ impl IndexCache {
             .zip(&found)
             .map(|(r, (_, _, a))| (r.start as u32, &**a))
             .collect();
-        let files = index_files(docs, &units, opts, &mut self.vocab, &mut self.plans);
+        index_files(docs, &units, opts, &mut self.vocab, &mut self.plans, emit);
         // Keep the analyses of these documents only.
         let mut next: FxMap<u64, Vec<CachedRun>> = FxMap::default();
         for (k, t, a) in found {
@@ -1362,7 +1378,6 @@ impl IndexCache {
             }
         }
         self.runs = next;
-        files
     }
 }
 
@@ -1376,7 +1391,8 @@ fn index_files(
     opts: &IndexOptions,
     vocab_cache: &mut Option<(Vec<Box<str>>, Vocabulary)>,
     plans: &mut FxMap<Box<str>, WordPlan>,
-) -> Vec<(String, Vec<u8>)> {
+    emit: &Emit,
+) {
     // Distinct words of the whole corpus; each analysis' word ids mapped to them.
     let mut ids: FxMap<&str, u32> = FxMap::default();
     let mut words: Vec<&str> = Vec::new();
@@ -1563,8 +1579,7 @@ fn index_files(
 
     // Term chunks: whole stem groups, closed once they reach `chunk_bytes`.
     let cuts = cut(groups.iter().map(|g| g.1.len()), opts.chunk_bytes);
-    #[allow(clippy::type_complexity)]
-    let chunks: Vec<((String, Vec<u8>), (String, String, String))> = cuts
+    let chunks_meta: Vec<(String, String, String)> = cuts
         .par_iter()
         .enumerate()
         .map(|(c, r)| {
@@ -1583,18 +1598,11 @@ fn index_files(
             let name = format!("c{c}-{hash}.js");
             let first = stem_of(part[0].0).to_string();
             let last = stem_of(part[part.len() - 1].0).to_string();
-            (
-                (format!("{INDEX_DIR}/{name}"), js_file(&name, &payload)),
-                (first, last, hash),
-            )
+            emit(format!("{INDEX_DIR}/{name}"), js_file(&name, &payload));
+            (first, last, hash)
         })
         .collect();
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut chunks_meta: Vec<(String, String, String)> = Vec::new();
-    for (file, meta) in chunks {
-        files.push(file);
-        chunks_meta.push(meta);
-    }
+    drop(groups);
 
     // Fragment groups: consecutive documents, closed once they reach `fragment_bytes`.
     let pieces: Vec<String> = docs
@@ -1602,7 +1610,7 @@ fn index_files(
         .map(|doc| fragment_piece(doc, opts.excerpt_chars))
         .collect();
     let cuts = cut(pieces.iter().map(String::len), opts.fragment_bytes);
-    let frags: Vec<((String, Vec<u8>), String, usize)> = cuts
+    let frags: Vec<(String, usize)> = cuts
         .par_iter()
         .enumerate()
         .map(|(g, r)| {
@@ -1619,17 +1627,14 @@ fn index_files(
             payload.push_str("]}");
             let hash = short_hash(&payload, FRAG_HASH_LEN);
             let name = format!("f{g}-{hash}.js");
-            (
-                (format!("{INDEX_DIR}/{name}"), js_file(&name, &payload)),
-                hash,
-                part.len(),
-            )
+            emit(format!("{INDEX_DIR}/{name}"), js_file(&name, &payload));
+            (hash, part.len())
         })
         .collect();
+    drop(pieces);
     let mut frag_hashes = String::new();
     let mut frag_sizes: Vec<usize> = Vec::new();
-    for (file, hash, n) in frags {
-        files.push(file);
+    for (hash, n) in frags {
         frag_hashes.push_str(&hash);
         frag_sizes.push(n);
     }
@@ -1704,8 +1709,23 @@ fn index_files(
     let stop: Vec<String> = stop.iter().map(|w| format!("\"{w}\"")).collect();
     meta.push_str(&stop.join(","));
     meta.push_str("]}");
-    files.push((META_FILE.to_string(), js_file("meta.js", &meta)));
+    emit(META_FILE.to_string(), js_file("meta.js", &meta));
+}
 
+/// Where [`build_index_into`] hands each index file as soon as it is made (from many
+/// threads at once).
+pub type Emit<'a> = dyn Fn(String, Vec<u8>) + Sync + 'a;
+
+/// Collects emitted files, sorted by path.
+fn collect_files(f: impl FnOnce(&Emit)) -> Vec<(String, Vec<u8>)> {
+    let files = std::sync::Mutex::new(Vec::new());
+    f(&|path, bytes| {
+        files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path, bytes))
+    });
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
 }
