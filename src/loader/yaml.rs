@@ -18,7 +18,9 @@ pub fn parse<T: DeserializeOwned>(
                 .with_hint("fyll i de obligatoriska fälten; se docs/schema.md"),
         );
     }
-    if let Some(pos) = too_deep(text) {
+    if !surely_shallow(text)
+        && let Some(pos) = too_deep(text)
+    {
         return Err(Diagnostic::error(
             path,
             Pos::new(pos.line + line_offset, pos.column),
@@ -33,6 +35,33 @@ pub fn parse<T: DeserializeOwned>(
 /// serde_yaml's parser takes time quadratic in the depth of `[[[[…` before its own
 /// recursion limit is checked, so a file of nothing but brackets would never finish.
 pub const MAX_DEPTH: usize = 64;
+
+/// A cheap upper bound on the nesting depth, so the event walk of [`too_deep`] (a second
+/// full parse of every file) is only needed for text that could be too deep. A block
+/// collection nested in another starts on a line with more indentation or after an
+/// indicator (`-`, `:`, `?`) on the same line, and flow collections open with `[` or `{`;
+/// so on any line the depth is at most its indentation, plus the indicators before
+/// that point, plus the flow brackets open there, plus one. Quoted text and block
+/// scalars only make the bound larger.
+fn surely_shallow(text: &str) -> bool {
+    let mut flow = 0usize;
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let mut marks = 0usize;
+        for b in line.bytes() {
+            match b {
+                b'[' | b'{' => flow += 1,
+                b']' | b'}' => flow = flow.saturating_sub(1),
+                b'-' | b':' | b'?' => marks += 1,
+                _ => continue,
+            }
+            if indent + marks + flow + 1 > MAX_DEPTH {
+                return false;
+            }
+        }
+    }
+    true
+}
 
 /// Where nesting first goes past [`MAX_DEPTH`], found by walking the parse events
 /// (yaml-rust2, which neither builds values nor expands aliases) and stopping there.
@@ -235,6 +264,50 @@ fn swedish_type(t: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_cheap_depth_bound_never_lets_deep_text_through() {
+        let mut texts: Vec<String> = Vec::new();
+        for depth in [1usize, 10, 40, 62, 63, 64, 65, 66, 80, 200] {
+            // Block mappings, block sequences, compact sequences, flow, mixed.
+            let mut block = String::new();
+            for d in 0..depth {
+                block.push_str(&format!("{}k{d}:\n", " ".repeat(d)));
+            }
+            block.push_str(&format!("{}x\n", " ".repeat(depth)));
+            texts.push(block);
+            texts.push(format!("{}x\n", "- ".repeat(depth)));
+            texts.push(format!("a: {}1{}\n", "[".repeat(depth), "]".repeat(depth)));
+            texts.push(format!(
+                "a: {}\n",
+                "{b: ".repeat(depth) + &"}".repeat(depth)
+            ));
+            let mut mixed = String::new();
+            for d in 0..depth {
+                mixed.push_str(&format!("{}- k{d}: [\n", " ".repeat(d)));
+            }
+            texts.push(mixed);
+            texts.push(format!(
+                "a:\n{}",
+                (0..depth)
+                    .map(|d| format!("{}- {{a: [\n", " ".repeat(d)))
+                    .collect::<String>()
+            ));
+        }
+        for text in &texts {
+            if surely_shallow(text) {
+                assert_eq!(too_deep(text), None, "{text}");
+            }
+        }
+        // Deep text is never called shallow, and ordinary files are.
+        for text in texts.iter().filter(|t| too_deep(t).is_some()) {
+            assert!(!surely_shallow(text), "{text}");
+        }
+        assert!(surely_shallow(include_str!(
+            "../../tests/fixtures/minimal/data/kommuner/testby.yaml"
+        )));
+    }
+
     use super::*;
 
     #[derive(serde::Deserialize, Debug)]
