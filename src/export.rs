@@ -20,7 +20,7 @@ pub fn municipality_json(site: &Site, m: &MunicipalityEntry) -> OutFile {
     let routines: Vec<Value> = m
         .routines
         .iter()
-        .map(|r| json!({"slug": r.slug, "url": format!("{}/{}/", m.slug, r.slug), "meta": r.meta, "markdown": r.body}))
+        .map(|r| json!({"slug": r.slug, "url": format!("{}/{}/", m.slug, r.slug), "meta": r.meta, "markdown": r.body(&site.files)}))
         .collect();
     let providers: Vec<Value> = site
         .providers

@@ -22,9 +22,19 @@ pub struct RawRoutine {
     pub slug: String,
     pub path: String,
     pub meta: RoutineMeta,
-    pub body: String,
-    /// Byte offset of the body in the file, to locate Markdown problems.
+    /// Byte offset of the body (the Markdown after the front matter) in the file.
     pub body_offset: usize,
+}
+
+impl RawRoutine {
+    /// The Markdown after the front matter, read from the site's file texts (kept once,
+    /// not copied per routine).
+    pub fn body<'a>(&self, files: &'a std::collections::BTreeMap<String, String>) -> &'a str {
+        files
+            .get(&self.path)
+            .and_then(|t| t.get(self.body_offset..))
+            .unwrap_or("")
+    }
 }
 
 /// Everything read from a site root, before cross-references are checked.
@@ -316,7 +326,6 @@ impl Reader<'_> {
                 slug: slug.to_string(),
                 path: rel.to_string(),
                 meta,
-                body: text[body_offset..].to_string(),
                 body_offset,
             }),
             Err(d) => {

@@ -396,7 +396,6 @@ fn render_inner(
             content_hash(&[
                 text.as_bytes(),
                 &r.body_offset.to_le_bytes(),
-                r.body.as_bytes(),
                 &page_set_hash.to_le_bytes(),
             ])
         } else {
@@ -877,7 +876,7 @@ fn routine_html(
     files: &BTreeMap<String, String>,
     pages: &BTreeSet<String>,
 ) -> (String, Vec<Diagnostic>) {
-    let out = markdown::render(&r.body);
+    let out = markdown::render(r.body(files));
     let text = files.get(&r.path).map(String::as_str).unwrap_or("");
     let mut diags = Vec::new();
     let mut cursor = PosCursor::new(text);
