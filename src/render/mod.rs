@@ -104,7 +104,7 @@ pub struct RenderOptions {
 /// compiled templates (kept while no theme file changes), each routine's Markdown HTML
 /// (kept while its file and the set of pages it may link to are the same) and each
 /// rendered page with its search document (kept while the inputs it is made from are
-/// the same: see [`RenderCache::fingerprint`]). Every output is a pure function of those
+/// the same: see `Fingerprints`). Every output is a pure function of those
 /// inputs, so a cached render is byte for byte the same as a fresh one; `serve` keeps one
 /// cache between rebuilds.
 pub struct RenderCache {
@@ -334,7 +334,7 @@ fn searchable(path: &str) -> bool {
         && !path.starts_with("tillganglighet/")
 }
 
-/// Like [`render`], reusing and refreshing `cache`, handing each file to `sink` as soon as
+/// Renders the whole site, reusing and refreshing `cache`, handing each file to `sink` as soon as
 /// it is ready. On an error, some files may have gone to the sink already: `build`'s
 /// sink is a staging folder that is then thrown away.
 pub fn render_cached(
