@@ -129,5 +129,7 @@ fn cached_rebuilds_equal_fresh_builds_and_redo_only_what_changed() {
         "@/testby/finns-inte/",
         "@/testby/behorighet/",
     );
-    rebuild(&s, &mut cache);
+    // Only the fixed routine's Markdown is rendered again.
+    let r = rebuild(&s, &mut cache);
+    assert_eq!(r.markdown_rendered, 1, "{r:?}");
 }

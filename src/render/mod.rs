@@ -547,16 +547,18 @@ fn render_inner(
     for (_, d) in md {
         d.into_iter().for_each(|x| diags.push(x));
     }
+    if keep {
+        // Kept even when the render fails: each entry is still right for its inputs, so
+        // the rebuild after the fix does not start from nothing.
+        cache.markdown =
+            std::mem::take(&mut *new_markdown.lock().unwrap_or_else(|e| e.into_inner()));
+    }
     if diags.has_errors() {
         return Err(RenderError::Content(diags));
     }
     let mut docs: Vec<Arc<SearchDoc>> = Vec::new();
     for r in rendered {
         docs.extend(r?);
-    }
-    if keep {
-        cache.markdown =
-            std::mem::take(&mut *new_markdown.lock().unwrap_or_else(|e| e.into_inner()));
     }
 
     let search_started = std::time::Instant::now();
