@@ -41,11 +41,21 @@ fn cached_rebuilds_equal_fresh_builds_and_redo_only_what_changed() {
     assert_eq!((same.pages_rendered, same.markdown_rendered), (0, 0));
     assert!(!same.templates_compiled);
 
-    // A routine body: that routine's Markdown and its page only.
+    // A heading in a routine: that routine's Markdown, its page and the search page
+    // (whose A–Ö register lists headings).
     s.replace(
         "content/testby/behorighet.md",
         "# Så går det till",
         "# Så här",
+    );
+    let r = rebuild(&s, &mut cache);
+    assert_eq!((r.pages_rendered, r.markdown_rendered), (2, 1), "{r:?}");
+
+    // Text inside a section: that routine's Markdown and its page only.
+    s.replace(
+        "content/testby/behorighet.md",
+        "# Så här",
+        "# Så här\n\nEn ny mening.",
     );
     let r = rebuild(&s, &mut cache);
     assert_eq!((r.pages_rendered, r.markdown_rendered), (1, 1), "{r:?}");

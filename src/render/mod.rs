@@ -291,6 +291,40 @@ impl Fingerprints {
         }
     }
 
+    /// The search page's fingerprint: the site-wide inputs, every municipality (the
+    /// filter lists them) and what the A–Ö register is made of: each document's address,
+    /// title, kind, municipality and section headings, never its text.
+    fn search_page(&self, page: &Page, docs: &[Arc<SearchDoc>]) -> u64 {
+        let mut bytes: Vec<u8> = Vec::new();
+        for d in docs {
+            for part in [d.url.as_str(), d.title.as_str(), d.kind.as_str()] {
+                bytes.extend((part.len() as u64).to_le_bytes());
+                bytes.extend(part.as_bytes());
+            }
+            if let Some((slug, name)) = &d.municipality {
+                for part in [slug, name] {
+                    bytes.extend((part.len() as u64).to_le_bytes());
+                    bytes.extend(part.as_bytes());
+                }
+            }
+            bytes.extend((d.sections.len() as u64).to_le_bytes());
+            for sec in &d.sections {
+                let anchor = sec.anchor.as_deref().unwrap_or("");
+                for part in [anchor, sec.heading.as_str()] {
+                    bytes.extend((part.len() as u64).to_le_bytes());
+                    bytes.extend(part.as_bytes());
+                }
+            }
+        }
+        content_hash(&[
+            &self.global.to_le_bytes(),
+            &self.all_municipalities.to_le_bytes(),
+            page.path.as_bytes(),
+            page.template.as_bytes(),
+            &bytes,
+        ])
+    }
+
     /// A key for a file made from the site-wide inputs and the given input hashes.
     fn key(&self, path: &str, parts: &[Option<&u64>]) -> Option<u64> {
         let mut bytes = self.global.to_le_bytes().to_vec();
@@ -317,9 +351,9 @@ impl Fingerprints {
             ])),
             // The home page and the system pages show every municipality's data and
             // routine titles, never a routine's body.
-            Spec::Home | Spec::Systems | Spec::System(_) | Spec::Accessibility | Spec::NotFound => {
-                Some(h(&[self.all_municipalities]))
-            }
+            Spec::Home | Spec::Systems | Spec::System(_) => Some(h(&[self.all_municipalities])),
+            // The accessibility statement and the 404 page show site-wide inputs only.
+            Spec::Accessibility | Spec::NotFound => Some(h(&[])),
             // The search page's subject index comes from every page's text.
             Spec::Search => None,
         }
@@ -438,10 +472,11 @@ fn render_inner(
     // Renders one page (or reuses it), hands it to the sink and returns its search doc.
     let render_one = |idx: usize,
                       p: &Page,
-                      subjects: Option<Value>|
+                      subjects: Option<Value>,
+                      given: Option<u64>|
      -> Result<Option<Arc<SearchDoc>>, RenderError> {
         PAGES_RENDERED.fetch_add(1, Relaxed);
-        let print = prints.as_ref().and_then(|f| f.of(p));
+        let print = given.or_else(|| prints.as_ref().and_then(|f| f.of(p)));
         if let Some(fp) = print
             && let Some((h, bytes, doc)) = old_pages.get(&p.path)
             && *h == fp
@@ -536,7 +571,7 @@ fn render_inner(
     let rendered: Vec<Result<Option<Arc<SearchDoc>>, RenderError>> = pages
         .par_iter()
         .enumerate()
-        .map(|(i, p)| render_one(i, p, None))
+        .map(|(i, p)| render_one(i, p, None, None))
         .collect();
     stats.markdown_total = site.municipalities.iter().map(|m| m.routines.len()).sum();
     stats.markdown_rendered = markdown_rendered.load(Relaxed);
@@ -564,8 +599,12 @@ fn render_inner(
     let search_started = std::time::Instant::now();
     docs.extend(data_docs(site).into_iter().map(Arc::new));
     if let Some(page) = &search_page {
-        let subjects = subjects_json(&docs);
-        render_one(usize::MAX, page, Some(subjects))?;
+        // In serve, the page is kept while the titles and headings it lists are the
+        // same (an edit inside a section does not touch the A–Ö register).
+        let print = prints.as_ref().map(|f| f.search_page(page, &docs));
+        let kept = print.is_some_and(|fp| old_pages.get(&page.path).is_some_and(|e| e.0 == fp));
+        let subjects = (!kept).then(|| subjects_json(&docs));
+        render_one(usize::MAX, page, subjects, print)?;
     }
     stats.pages_rendered = pages_rendered.load(Relaxed);
     stats.files = files.load(Relaxed);
