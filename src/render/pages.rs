@@ -25,17 +25,26 @@ fn base_ctx(
 ) -> Value {
     let mut parts: Vec<&str> = title.to_vec();
     parts.push(&site.config.name);
-    json!({
-        "site": site.config,
-        "page_title": parts.join(" – "),
-        "description": site.config.description,
-        "kind": kind,
-        "crumbs": crumbs,
-        "root": "@/",
-        "path": path,
-        "municipality": m.map(|m| json!({"slug": m.slug, "name": m.data.name})),
-        "scripts": ["tid.js"],
-    })
+    merge(
+        json!({
+            "site": site.config,
+            "page_title": parts.join(" – "),
+            "description": site.config.description,
+            "kind": kind,
+            "root": "@/",
+            "path": path,
+            "municipality": m.map(|m| json!({"slug": m.slug, "name": m.data.name})),
+            "scripts": ["tid.js"],
+        }),
+        obj([("crumbs", crumbs)]),
+    )
+}
+
+/// An object of `(key, value)` pairs, the values moved in. `json!({...})` serialises
+/// every value it is given once more, so a `Value` or `Vec<Value>` put in it is copied
+/// deeply; the nested lists of the bigger pages are built with this instead.
+fn obj<const N: usize>(pairs: [(&str, Value); N]) -> Value {
+    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
 
 fn merge(mut a: Value, b: Value) -> Value {
@@ -151,7 +160,10 @@ pub fn page_ctx(site: &Site, page: &Page, body: Option<&str>, subjects: Option<V
             let systems_json: Vec<Value> = site.systems.iter().map(|s| json!(s)).collect();
             merge(
                 base_ctx(site, "", &[], "page", json!([]), None),
-                json!({"municipalities": munis, "systems": systems_json}),
+                obj([
+                    ("municipalities", Value::Array(munis)),
+                    ("systems", Value::Array(systems_json)),
+                ]),
             )
         }
         Spec::Municipality(m) => {
@@ -187,7 +199,10 @@ pub fn page_ctx(site: &Site, page: &Page, body: Option<&str>, subjects: Option<V
                     crumbs,
                     Some(m),
                 ),
-                json!({"routine": r.meta, "body": body, "overdue": overdue, "systems": systems}),
+                merge(
+                    json!({"routine": r.meta, "body": body, "overdue": overdue}),
+                    obj([("systems", Value::Array(systems))]),
+                ),
             )
         }
         Spec::Checklist(m) => {
@@ -227,7 +242,7 @@ pub fn page_ctx(site: &Site, page: &Page, body: Option<&str>, subjects: Option<V
                     json!([{"title": "Alla system", "href": ""}]),
                     None,
                 ),
-                json!({"systems": sys_list}),
+                obj([("systems", Value::Array(sys_list))]),
             )
         }
         Spec::System(s) => {
@@ -236,8 +251,16 @@ pub fn page_ctx(site: &Site, page: &Page, body: Option<&str>, subjects: Option<V
                 .iter()
                 .filter_map(|m| {
                     let u = m.data.systems.iter().find(|u| u.system == s.id)?;
-                    let routines: Vec<Value> = m.routines.iter().filter(|r| r.meta.systems.contains(&s.id)).map(|r| json!({"slug": r.slug, "title": r.meta.title})).collect();
-                    Some(json!({"slug": m.slug, "name": m.data.name, "purpose": u.purpose, "routines": routines}))
+                    let routines: Vec<Value> = m
+                        .routines
+                        .iter()
+                        .filter(|r| r.meta.systems.contains(&s.id))
+                        .map(|r| json!({"slug": r.slug, "title": r.meta.title}))
+                        .collect();
+                    Some(merge(
+                        json!({"slug": m.slug, "name": m.data.name, "purpose": u.purpose}),
+                        obj([("routines", Value::Array(routines))]),
+                    ))
                 })
                 .collect();
             let maintenance: Vec<Value> = site
@@ -266,7 +289,13 @@ pub fn page_ctx(site: &Site, page: &Page, body: Option<&str>, subjects: Option<V
                     crumbs,
                     None,
                 ),
-                json!({"system": s, "uses": uses, "maintenance": maintenance}),
+                merge(
+                    json!({"system": s}),
+                    obj([
+                        ("uses", Value::Array(uses)),
+                        ("maintenance", Value::Array(maintenance)),
+                    ]),
+                ),
             )
         }
         Spec::Provider(m, p) => {
@@ -298,7 +327,13 @@ pub fn page_ctx(site: &Site, page: &Page, body: Option<&str>, subjects: Option<V
                     json!([{"title": "Sök", "href": ""}]),
                     None,
                 ),
-                json!({"municipalities": munis_short, "subjects": subjects.unwrap_or_else(|| json!([])), "scripts": ["tid.js", "sok.js"]}),
+                merge(
+                    json!({"scripts": ["tid.js", "sok.js"]}),
+                    obj([
+                        ("municipalities", Value::Array(munis_short)),
+                        ("subjects", subjects.unwrap_or_else(|| json!([]))),
+                    ]),
+                ),
             )
         }
         Spec::Accessibility => merge(
@@ -409,8 +444,14 @@ fn municipality_ctx(site: &Site, m: &MunicipalityEntry, today: jiff::civil::Date
                 })
             });
             let login: Vec<Value> = u.login.iter().filter_map(|l| m.login_method(l.as_str())).map(|l| json!({"id": l.id, "name": l.name})).collect();
-            json!({"id": u.system, "name": sys_name(&u.system), "purpose": u.purpose, "services": services(&u.services),
-                   "access": access, "login": login, "roles": u.roles, "notes": u.notes})
+            merge(
+                json!({"id": u.system, "name": sys_name(&u.system), "purpose": u.purpose, "services": services(&u.services),
+                       "roles": u.roles, "notes": u.notes}),
+                obj([
+                    ("access", access.unwrap_or(Value::Null)),
+                    ("login", Value::Array(login)),
+                ]),
+            )
         })
         .collect();
     let login_methods: Vec<Value> = m
@@ -419,8 +460,11 @@ fn municipality_ctx(site: &Site, m: &MunicipalityEntry, today: jiff::civil::Date
         .iter()
         .map(|l| {
             let systems: Vec<Value> = l.systems.iter().filter_map(|s| site.system(s.as_str())).map(|s| json!({"id": s.id, "name": s.name})).collect();
-            json!({"id": l.id, "name": l.name, "description": l.description, "details": l.details, "systems": systems,
-                   "ordered_via": l.ordered_via.as_ref().and_then(|v| m.eservice(v.as_str())).map(|e| e.name.clone()), "ordered_via_id": l.ordered_via})
+            merge(
+                json!({"id": l.id, "name": l.name, "description": l.description, "details": l.details,
+                       "ordered_via": l.ordered_via.as_ref().and_then(|v| m.eservice(v.as_str())).map(|e| e.name.clone()), "ordered_via_id": l.ordered_via}),
+                obj([("systems", Value::Array(systems))]),
+            )
         })
         .collect();
     let contacts: Vec<Value> = m
@@ -465,8 +509,11 @@ fn municipality_ctx(site: &Site, m: &MunicipalityEntry, today: jiff::civil::Date
                     json!({"text": it.text, "note": it.note, "category": it.category, "outdated": unsupported.iter().any(|s| lower.contains(s))})
                 })
                 .collect();
-            json!({"title": g.title, "as_of": g.as_of, "systems": g.systems.iter().map(sys_name).collect::<Vec<_>>(),
-                   "services": services(&g.services), "provided_by": g.provided_by, "items": items})
+            merge(
+                json!({"title": g.title, "as_of": g.as_of, "systems": g.systems.iter().map(sys_name).collect::<Vec<_>>(),
+                       "services": services(&g.services), "provided_by": g.provided_by}),
+                obj([("items", Value::Array(items))]),
+            )
         })
         .collect();
     let maintenance: Vec<Value> = m
@@ -494,7 +541,12 @@ fn municipality_ctx(site: &Site, m: &MunicipalityEntry, today: jiff::civil::Date
     }
     let duty_topics: Vec<Value> = topics
         .into_iter()
-        .map(|(t, d)| json!({"id": format!("ansvar-{}", slugify(&t)), "topic": t, "duties": d}))
+        .map(|(t, d)| {
+            merge(
+                json!({"id": format!("ansvar-{}", slugify(&t)), "topic": t}),
+                obj([("duties", Value::Array(d))]),
+            )
+        })
         .collect();
     let routines: Vec<Value> = m
         .routines
@@ -534,13 +586,26 @@ fn municipality_ctx(site: &Site, m: &MunicipalityEntry, today: jiff::civil::Date
             toc.push(json!({"id": id, "title": title}));
         }
     }
-    json!({
-        "municipality": {"slug": m.slug, "name": m.data.name, "summary": m.data.summary, "organisation": m.data.organisation, "example_note": m.data.example_note},
-        "services": services(&m.data.services),
-        "toc": toc, "routines": routines, "systems": systems, "roles": m.data.roles, "role_names": role_names, "duty_topics": duty_topics,
-        "login_methods": login_methods, "requirements": requirements, "contacts": contacts, "maintenance": maintenance,
-        "eservices": eservices, "checklist_count": m.data.checklist.len(), "providers": providers,
-    })
+    merge(
+        json!({
+            "municipality": {"slug": m.slug, "name": m.data.name, "summary": m.data.summary, "organisation": m.data.organisation, "example_note": m.data.example_note},
+            "services": services(&m.data.services),
+            "roles": m.data.roles, "role_names": role_names,
+            "checklist_count": m.data.checklist.len(),
+        }),
+        obj([
+            ("toc", Value::Array(toc)),
+            ("routines", Value::Array(routines)),
+            ("systems", Value::Array(systems)),
+            ("duty_topics", Value::Array(duty_topics)),
+            ("login_methods", Value::Array(login_methods)),
+            ("requirements", Value::Array(requirements)),
+            ("contacts", Value::Array(contacts)),
+            ("maintenance", Value::Array(maintenance)),
+            ("eservices", Value::Array(eservices)),
+            ("providers", Value::Array(providers)),
+        ]),
+    )
 }
 
 /// A maintenance window for the municipality and system pages: its rule and the
@@ -617,14 +682,21 @@ fn checklist_ctx(
         });
         let v = json!({
             "id": s.id, "title": s.title, "who": s.who.as_ref().and_then(|w| role_names.get(w.as_str())),
-            "deadline": s.deadline.as_ref().map(|dl| deadline_text(dl, &title_of)), "lead": lead,
+            "deadline": s.deadline.as_ref().map(|dl| deadline_text(dl, &title_of)),
             "service_ids": s.services.iter().map(|x| x.id()).collect::<Vec<_>>().join(" "),
-            "recurrence": s.recurrence, "depends": depends,
+            "recurrence": s.recurrence,
             "eservice": e.map(|e| &e.name), "eservice_id": s.eservice, "eservice_url": e.and_then(|e| e.url.as_ref()),
             "services": services(&s.services), "note": s.note,
             "routine": s.routine, "routine_title": s.routine.as_ref().and_then(|r| m.routine(r.as_str())).map(|r| &r.meta.title),
             "due": d.map(|d| d.to_string()), "due_label": d.map(|d| crate::schedule::date_label(*d)),
         });
+        let v = merge(
+            v,
+            obj([
+                ("lead", lead.unwrap_or(Value::Null)),
+                ("depends", Value::Array(depends)),
+            ]),
+        );
         match phases.iter_mut().find(|(p, _)| *p == s.phase) {
             Some((_, v2)) => v2.push(v),
             None => phases.push((s.phase, vec![v])),
@@ -633,7 +705,12 @@ fn checklist_ctx(
     phases.sort_by_key(|(p, _)| *p);
     let phases: Vec<Value> = phases
         .into_iter()
-        .map(|(p, steps)| json!({"id": slugify(p.name()), "name": p.name(), "steps": steps}))
+        .map(|(p, steps)| {
+            merge(
+                json!({"id": slugify(p.name()), "name": p.name()}),
+                obj([("steps", Value::Array(steps))]),
+            )
+        })
         .collect();
     let closed = closed_dates_json(m, year);
     let offered: Vec<Value> = m
@@ -643,12 +720,18 @@ fn checklist_ctx(
         .map(|s| json!({"id": s.id(), "name": s.name()}))
         .collect();
     match provider {
-        None => json!({
-            "heading": format!("Checklista inför driftstart i {}", m.data.name),
-            "intro": "Alla steg en ny utförare går igenom, i den ordning de behöver göras, med tidsfrister räknat från driftstart.",
-            "list_id": m.slug, "phases": phases, "closed_json": closed, "offered": offered,
-            "scripts": ["tid.js", "checklista.js"],
-        }),
+        None => merge(
+            json!({
+                "heading": format!("Checklista inför driftstart i {}", m.data.name),
+                "intro": "Alla steg en ny utförare går igenom, i den ordning de behöver göras, med tidsfrister räknat från driftstart.",
+                "list_id": m.slug, "closed_json": closed,
+                "scripts": ["tid.js", "checklista.js"],
+            }),
+            obj([
+                ("phases", Value::Array(phases)),
+                ("offered", Value::Array(offered)),
+            ]),
+        ),
         Some(p) => {
             let contacts: Vec<Value> = p
                 .data
@@ -656,13 +739,19 @@ fn checklist_ctx(
                 .iter()
                 .map(|c| json!({"role": role_names.get(c.role.as_str()), "name": c.name, "email": c.email, "phone": c.phone}))
                 .collect();
-            json!({
-                "heading": format!("Checklista för {}", p.data.name),
-                "intro": format!("Plan för driftstart i {} med datum räknade bakåt från startdagen i arbetsdagar (helger och helgdagar räknas inte).", m.data.name),
-                "list_id": format!("utforare-{}", p.id), "phases": phases, "provider": p.data, "closed_json": closed,
-                "ics": format!("@/utforare/{}/checklista.ics", p.id), "scripts": ["tid.js", "checklista.js"],
-                "services": services(&p.data.services), "start_label": crate::schedule::date_label(p.data.start_date.0), "contacts": contacts,
-            })
+            merge(
+                json!({
+                    "heading": format!("Checklista för {}", p.data.name),
+                    "intro": format!("Plan för driftstart i {} med datum räknade bakåt från startdagen i arbetsdagar (helger och helgdagar räknas inte).", m.data.name),
+                    "list_id": format!("utforare-{}", p.id), "provider": p.data, "closed_json": closed,
+                    "ics": format!("@/utforare/{}/checklista.ics", p.id), "scripts": ["tid.js", "checklista.js"],
+                    "services": services(&p.data.services), "start_label": crate::schedule::date_label(p.data.start_date.0),
+                }),
+                obj([
+                    ("phases", Value::Array(phases)),
+                    ("contacts", Value::Array(contacts)),
+                ]),
+            )
         }
     }
 }
