@@ -21,6 +21,8 @@ pub fn process(html: &str, depth: usize, style: &LinkStyle) -> Result<String, St
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut i = 0;
     let mut copied = 0;
+    // One attribute list for every tag, so scanning a tag allocates nothing.
+    let mut attrs: Vec<Attr> = Vec::new();
     while let Some(k) = html[i..].find('<') {
         let lt = i + k;
         let rest = &b[lt + 1..];
@@ -35,22 +37,25 @@ pub fn process(html: &str, depth: usize, style: &LinkStyle) -> Result<String, St
             i = lt + 1;
             continue;
         }
-        let tag = scan_start_tag(html, lt);
+        attrs.clear();
+        let tag = scan_start_tag(html, lt, std::mem::take(&mut attrs));
         if tag.end > b.len() || tag.close >= b.len() {
             // Cut off by the end of the text: not a tag, left as it is.
             break;
         }
         i = tag.end;
-        let name = tag.name.to_ascii_lowercase();
-        let edits = edits_for(html, &name, &tag, depth, style);
+        let edits = edits_for(html, &tag, depth, style);
         if !edits.is_empty() {
             out.push_str(&html[copied..lt]);
             apply(&mut out, html, &tag, edits);
             copied = tag.end;
         }
-        if RAW_TEXT.contains(&name.as_str()) && !tag.self_closing {
-            i = find_end_tag(html, i, &name);
+        if !tag.self_closing
+            && let Some(raw) = RAW_TEXT.iter().find(|n| n.eq_ignore_ascii_case(tag.name))
+        {
+            i = find_end_tag(html, i, raw);
         }
+        attrs = tag.attrs;
     }
     out.push_str(&html[copied..]);
     Ok(out)
@@ -72,8 +77,9 @@ struct StartTag<'a> {
     self_closing: bool,
 }
 
-/// Reads the start tag at `lt` the way an HTML tokenizer does.
-fn scan_start_tag(html: &str, lt: usize) -> StartTag<'_> {
+/// Reads the start tag at `lt` the way an HTML tokenizer does; its attributes go into
+/// `attrs` (given empty, so its allocation is reused).
+fn scan_start_tag<'a>(html: &'a str, lt: usize, mut attrs: Vec<Attr<'a>>) -> StartTag<'a> {
     let b = html.as_bytes();
     let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c);
     let mut i = lt + 1;
@@ -81,7 +87,6 @@ fn scan_start_tag(html: &str, lt: usize) -> StartTag<'_> {
         i += 1;
     }
     let name = &html[lt + 1..i];
-    let mut attrs = Vec::new();
     loop {
         while i < b.len() && (ws(b[i]) || (b[i] == b'/' && b.get(i + 1) != Some(&b'>'))) {
             i += 1;
@@ -182,7 +187,13 @@ struct Edit {
     value: String,
 }
 
-fn edits_for(html: &str, name: &str, tag: &StartTag, depth: usize, style: &LinkStyle) -> Vec<Edit> {
+fn edits_for(html: &str, tag: &StartTag, depth: usize, style: &LinkStyle) -> Vec<Edit> {
+    // Only these elements are ever changed; any other tag is left without a look at
+    // its attributes.
+    const NAMES: [&str; 6] = ["html", "a", "link", "script", "img", "form"];
+    let Some(name) = NAMES.iter().find(|n| n.eq_ignore_ascii_case(tag.name)) else {
+        return Vec::new();
+    };
     // The first attribute of a name counts, as in HTML.
     let get = |attr: &str| {
         tag.attrs
@@ -191,7 +202,8 @@ fn edits_for(html: &str, name: &str, tag: &StartTag, depth: usize, style: &LinkS
             .map(|a| a.value.map_or("", |(s, e)| &html[s..e]))
     };
     let mut edits = Vec::new();
-    let mut fix = |attr: &'static str| -> Option<String> {
+    // The attribute's value after the edit, if it has one.
+    let mut fix = |attr: &'static str| -> Option<std::borrow::Cow<'_, str>> {
         let v = get(attr)?;
         match v.strip_prefix("@/") {
             Some(target) => {
@@ -200,12 +212,12 @@ fn edits_for(html: &str, name: &str, tag: &StartTag, depth: usize, style: &LinkS
                     name: attr,
                     value: new.clone(),
                 });
-                Some(new)
+                Some(new.into())
             }
-            None => Some(v.to_string()),
+            None => Some(v.into()),
         }
     };
-    match name {
+    match *name {
         "html" if get("data-root").is_some() => {
             edits.push(Edit {
                 name: "data-root",
