@@ -64,6 +64,7 @@ impl Rebuilder {
                     now,
                 };
                 let sink = Collect::default();
+                self.cache.forget_sources(why);
                 pipeline::build_into(&opts, &mut self.cache, &sink)
                     .map(|report| (report, sink.into_files()))
                     .map_err(Ok)
