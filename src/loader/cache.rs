@@ -15,6 +15,7 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::fs::Metadata;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 /// A file whose modification or status-change time is less than this old when a load
@@ -32,6 +33,8 @@ pub struct LoadCache {
     pub(super) files: HashMap<String, CachedFile>,
     /// The resolve stage's checks of the last load.
     pub(crate) resolve: crate::model::resolve::Memo,
+    /// Counts loads (see [`CachedFile::seen`]).
+    pub(super) epoch: u64,
     /// What the last load did.
     pub stats: LoadStats,
 }
@@ -66,6 +69,7 @@ impl LoadCache {
             settle,
             files: HashMap::new(),
             resolve: Default::default(),
+            epoch: 0,
             stats: LoadStats::default(),
         }
     }
@@ -88,7 +92,6 @@ impl LoadCache {
 }
 
 /// One source file as last loaded.
-#[derive(Clone)]
 pub(super) struct CachedFile {
     /// The metadata that stands for the content, once settled.
     pub stamp: Option<Stamp>,
@@ -100,6 +103,22 @@ pub(super) struct CachedFile {
     pub parsed: Option<Arc<dyn Any + Send + Sync>>,
     /// The personal identity number scan: (allow-list key, diagnostics).
     pub pii: Option<(u64, Arc<[Diagnostic]>)>,
+    /// The last load that came across the file: one that did not found it gone. (Loads
+    /// mark unchanged entries in place, from many threads, rather than copying them.)
+    pub seen: AtomicU64,
+}
+
+impl Clone for CachedFile {
+    fn clone(&self) -> Self {
+        CachedFile {
+            stamp: self.stamp,
+            hash: self.hash,
+            text: self.text.clone(),
+            parsed: self.parsed.clone(),
+            pii: self.pii.clone(),
+            seen: AtomicU64::new(self.seen.load(Ordering::Relaxed)),
+        }
+    }
 }
 
 /// File metadata that changes whenever the content does.

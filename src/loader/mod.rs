@@ -89,10 +89,18 @@ pub fn load_cached(
         });
     }
     let old = cache.as_mut().map(|c| std::mem::take(&mut c.files));
+    let epoch = match cache.as_mut() {
+        Some(c) => {
+            c.epoch += 1;
+            c.epoch
+        }
+        None => 0,
+    };
     let reader = Reader {
         root,
         old: old.as_ref(),
         caching: cache.is_some(),
+        epoch,
         settled: {
             let now = std::time::SystemTime::now();
             let settle = cache.as_ref().map(|c| c.settle).unwrap_or_default();
@@ -104,8 +112,14 @@ pub fn load_cached(
     };
     match read_all(reader) {
         Ok((loaded, out)) => {
-            if let Some(c) = cache {
-                c.files = out.fresh.into_iter().collect();
+            if let (Some(c), Some(mut files)) = (cache, old) {
+                // Files not seen this time are gone; the changed ones are replaced.
+                files.retain(|_, f| f.seen.load(std::sync::atomic::Ordering::Relaxed) == epoch);
+                for (rel, f) in out.fresh {
+                    f.seen.store(epoch, std::sync::atomic::Ordering::Relaxed);
+                    files.insert(rel, f);
+                }
+                c.files = files;
                 c.stats = out.stats;
             }
             Ok((loaded, out.diags))
@@ -289,6 +303,8 @@ struct Reader<'a> {
     old: Option<&'a std::collections::HashMap<String, CachedFile>>,
     /// Whether there is a cache to fill (`serve`).
     caching: bool,
+    /// Counts loads with the cache: each cached file seen is marked with it.
+    epoch: u64,
     /// Metadata older than this can stand for a file's content (see [`cache::SETTLE`]).
     settled: std::time::SystemTime,
     /// The allowed personal identity numbers (with a key for the cache: the hash of the
@@ -304,6 +320,7 @@ impl<'a> Reader<'a> {
             root: self.root,
             old: self.old,
             caching: self.caching,
+            epoch: self.epoch,
             settled: self.settled,
             allow: self.allow.clone(),
             out: Out::default(),
@@ -436,8 +453,12 @@ impl<'a> Reader<'a> {
         } else {
             None
         };
-        let mut entry = match old {
-            Some(e) if stamp.is_some() && e.stamp == stamp => e.clone(),
+        if let Some(e) = old {
+            e.seen
+                .store(self.epoch, std::sync::atomic::Ordering::Relaxed);
+        }
+        let mut entry: Cow<CachedFile> = match old {
+            Some(e) if stamp.is_some() && e.stamp == stamp => Cow::Borrowed(e),
             _ => {
                 let bytes = match std::fs::read(abs()) {
                     Ok(b) => b,
@@ -457,10 +478,15 @@ impl<'a> Reader<'a> {
                     0
                 };
                 match old {
-                    Some(e) if self.caching && e.hash == hash => CachedFile { stamp, ..e.clone() },
+                    Some(e) if self.caching && e.hash == hash && e.stamp == stamp => {
+                        Cow::Borrowed(e)
+                    }
+                    Some(e) if self.caching && e.hash == hash => {
+                        Cow::Owned(CachedFile { stamp, ..e.clone() })
+                    }
                     _ => {
                         self.out.stats.parsed += 1;
-                        CachedFile {
+                        Cow::Owned(CachedFile {
                             stamp,
                             hash,
                             text: decode_shared(&bytes).map_err(|(pos, msg, hint)| {
@@ -468,7 +494,8 @@ impl<'a> Reader<'a> {
                             }),
                             parsed: None,
                             pii: None,
-                        }
+                            seen: Default::default(),
+                        })
                     }
                 }
             }
@@ -490,7 +517,7 @@ impl<'a> Reader<'a> {
                     None => {
                         let r = parse(&text);
                         if self.caching {
-                            entry.parsed = Some(Arc::new(r.clone()));
+                            entry.to_mut().parsed = Some(Arc::new(r.clone()));
                         }
                         r
                     }
@@ -504,7 +531,7 @@ impl<'a> Reader<'a> {
                 }
             }
         };
-        if self.caching {
+        if let (true, Cow::Owned(entry)) = (self.caching, entry) {
             self.out.fresh.push((rel.to_string(), entry));
         }
         result
@@ -512,7 +539,7 @@ impl<'a> Reader<'a> {
 
     /// Scans a file's text for personal identity numbers (once the allow-list is read),
     /// or takes the findings from the cache when the text and the list are unchanged.
-    fn scan(&mut self, rel: &str, text: &str, entry: &mut CachedFile) {
+    fn scan(&mut self, rel: &str, text: &str, entry: &mut Cow<CachedFile>) {
         let Some((key, allow)) = &self.allow else {
             return;
         };
@@ -522,7 +549,7 @@ impl<'a> Reader<'a> {
                 self.out.stats.scanned += 1;
                 let found: Arc<[Diagnostic]> = crate::pii::scan(rel, text, allow).into();
                 if self.caching {
-                    entry.pii = Some((*key, found.clone()));
+                    entry.to_mut().pii = Some((*key, found.clone()));
                 }
                 found
             }
@@ -543,19 +570,24 @@ impl<'a> Reader<'a> {
         else {
             return;
         };
+        // The entry is the one just made (when the list changed) or the cached one.
         let mut fresh = std::mem::take(&mut self.out.fresh);
-        match fresh.iter_mut().find(|(p, _)| p == rel) {
-            Some((_, entry)) => self.scan(rel, &text, entry),
-            None => {
-                let mut entry = CachedFile {
-                    stamp: None,
-                    hash: 0,
-                    text: Ok(text.clone()),
-                    parsed: None,
-                    pii: None,
-                };
-                self.scan(rel, &text, &mut entry);
-            }
+        let made = fresh.iter().position(|(p, _)| p == rel);
+        let mut entry = match (made, self.old.and_then(|m| m.get(rel))) {
+            (Some(i), _) => Cow::Owned(fresh.swap_remove(i).1),
+            (None, Some(e)) => Cow::Borrowed(e),
+            (None, None) => Cow::Owned(CachedFile {
+                stamp: None,
+                hash: 0,
+                text: Ok(text.clone()),
+                parsed: None,
+                pii: None,
+                seen: Default::default(),
+            }),
+        };
+        self.scan(rel, &text, &mut entry);
+        if let (true, Cow::Owned(entry)) = (self.caching, entry) {
+            fresh.push((rel.to_string(), entry));
         }
         self.out.fresh = fresh;
     }
@@ -693,7 +725,8 @@ fn sorted_entries(dir: &Path, meta: bool) -> Result<Vec<Entry>, IoFailure> {
             Some((p, kind, m))
         })
         .collect();
-    v.sort_by(|a, b| a.0.cmp(&b.0));
+    // All in one folder, so the bytes of the paths order them as their names.
+    v.sort_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
     Ok(v)
 }
 

@@ -103,23 +103,27 @@ impl Ctx<'_> {
 }
 
 /// The cross-reference checks of the last build (`serve`): by source path, the
-/// diagnostics of each municipality's and each provider's checks with a key made of
-/// everything those checks read.
+/// diagnostics of each municipality's checks (with its routines' references) and each
+/// provider's, with a key made of everything those checks read.
 #[derive(Default)]
 pub struct Memo {
-    municipalities: HashMap<String, (u64, Vec<Diagnostic>)>,
-    providers: HashMap<String, (u64, Vec<Diagnostic>)>,
+    municipalities: HashMap<String, Remembered>,
+    providers: HashMap<String, Remembered>,
+    /// Counts resolves; an entry not used by the latest is dropped.
+    epoch: u64,
     /// How many municipalities and providers were checked afresh in the last resolve.
     pub checked: usize,
 }
 
+/// One file's checks: (key, diagnostics, the resolve that last used them).
+type Remembered = (u64, Vec<Diagnostic>, u64);
+
 /// The hash of a source file's bytes, by its path.
 pub type FileHash<'a> = &'a dyn Fn(&str) -> Option<u64>;
 
-/// A memo being used: the last build's (`old`) and this one's.
+/// A memo being used, with the hashes of the source files.
 struct Recall<'a> {
-    old: Memo,
-    new: &'a mut Memo,
+    memo: &'a mut Memo,
     hash: FileHash<'a>,
 }
 
@@ -128,15 +132,6 @@ struct Recall<'a> {
 enum Table {
     Municipality,
     Provider,
-}
-
-impl Memo {
-    fn table(&mut self, t: Table) -> &mut HashMap<String, (u64, Vec<Diagnostic>)> {
-        match t {
-            Table::Municipality => &mut self.municipalities,
-            Table::Provider => &mut self.providers,
-        }
-    }
 }
 
 /// Runs the checks `f` of the file at `path`, or, when `key` (everything they read) is
@@ -155,23 +150,40 @@ fn memoized(
     let Some(key) = key(r.hash) else {
         return f(cx);
     };
-    let found = match r.old.table(table).remove(path) {
-        Some((k, d)) if k == key => d,
-        _ => {
-            r.new.checked += 1;
-            let mut local = Diagnostics::new();
-            f(&mut Ctx {
-                files: cx.files,
-                diags: &mut local,
-                systems_unknown: cx.systems_unknown,
-            });
-            local.iter().cloned().collect()
-        }
+    let epoch = r.memo.epoch;
+    let run = |cx: &mut Ctx| -> Vec<Diagnostic> {
+        let mut local = Diagnostics::new();
+        f(&mut Ctx {
+            files: cx.files,
+            diags: &mut local,
+            systems_unknown: cx.systems_unknown,
+        });
+        local.iter().cloned().collect()
     };
-    for d in &found {
+    let Memo {
+        municipalities,
+        providers,
+        checked,
+        ..
+    } = &mut *r.memo;
+    let map = match table {
+        Table::Municipality => municipalities,
+        Table::Provider => providers,
+    };
+    let entry = match map.get_mut(path) {
+        Some(e) => e,
+        None => map
+            .entry(path.to_string())
+            .or_insert((!key, Vec::new(), epoch)),
+    };
+    if entry.0 != key {
+        *checked += 1;
+        *entry = (key, run(cx), epoch);
+    }
+    entry.2 = epoch;
+    for d in &entry.1 {
         cx.diags.push(d.clone());
     }
-    r.new.table(table).insert(path.to_string(), (key, found));
 }
 
 /// A hash of strings, each ended so that no two lists run together.
@@ -197,10 +209,10 @@ pub fn resolve_memo(
     diags: &mut Diagnostics,
     memo: Option<(&mut Memo, FileHash)>,
 ) -> Option<Site> {
-    let mut recall = memo.map(|(m, hash)| Recall {
-        old: std::mem::take(m),
-        new: m,
-        hash,
+    let mut recall = memo.map(|(memo, hash)| {
+        memo.epoch += 1;
+        memo.checked = 0;
+        Recall { memo, hash }
     });
     let Loaded {
         config,
@@ -237,14 +249,24 @@ pub fn resolve_memo(
             diags: &mut later,
             systems_unknown: cx.systems_unknown,
         };
+        // Routines come folder by folder: look each folder's municipality up once.
+        let mut last: Option<(&str, bool)> = None;
         for r in &routines {
-            if !slugs.contains(r.municipality.as_str()) && !broken.contains(&r.municipality) {
+            let known = match last {
+                Some((m, known)) if m == r.municipality => known,
+                _ => {
+                    let known = slugs.contains(r.municipality.as_str());
+                    last = Some((&r.municipality, known));
+                    known
+                }
+            };
+            if !known && !broken.contains(&r.municipality) {
                 lx.diags.push(
                     Diagnostic::error(&r.path, Pos::new(1, 1), format!("mappen content/{} hör inte till någon kommun", r.municipality))
                         .with_hint(format!("skapa data/kommuner/{}.yaml, eller flytta rutinen till en befintlig kommuns mapp", r.municipality)),
                 );
             }
-            if slugs.contains(r.municipality.as_str()) {
+            if known {
                 check_review(&mut lx, r, today);
             }
         }
@@ -280,25 +302,32 @@ pub fn resolve_memo(
             Table::Municipality,
             &path,
             |hash| {
-                let file = hash(&path)?.to_le_bytes();
-                let systems = systems_key?.to_le_bytes();
-                let own = hash_list(own.iter().map(|r| r.slug.as_str())).to_le_bytes();
-                Some(content_hash(&[path.as_bytes(), &file, &systems, &own]))
+                let mut parts: Vec<u8> = Vec::with_capacity(16 + 8 * own.len());
+                parts.extend_from_slice(&hash(&path)?.to_le_bytes());
+                parts.extend_from_slice(&systems_key?.to_le_bytes());
+                for r in &own {
+                    parts.extend_from_slice(&hash(&r.path)?.to_le_bytes());
+                }
+                let names = hash_list(own.iter().flat_map(|r| [r.path.as_str(), r.slug.as_str()]));
+                parts.extend_from_slice(&names.to_le_bytes());
+                Some(content_hash(&[path.as_bytes(), &parts]))
             },
-            |cx| check_municipality(cx, &path, &data, &system_ids, &own),
+            |cx| {
+                check_municipality(cx, &path, &data, &system_ids, &own);
+                for r in &own {
+                    for (i, s) in r.meta.systems.iter().enumerate() {
+                        cx.check_ref(
+                            &r.path,
+                            path!["systems", i],
+                            s,
+                            &system_ids,
+                            "system",
+                            "systems i data/system.yaml",
+                        );
+                    }
+                }
+            },
         );
-        for r in &own {
-            for (i, s) in r.meta.systems.iter().enumerate() {
-                cx.check_ref(
-                    &r.path,
-                    path!["systems", i],
-                    s,
-                    &system_ids,
-                    "system",
-                    "systems i data/system.yaml",
-                );
-            }
-        }
         entries.push(MunicipalityEntry {
             slug,
             path,
@@ -345,6 +374,12 @@ pub fn resolve_memo(
         provider_entries.push(ProviderEntry { id, path, data });
     }
 
+    if let Some(r) = recall {
+        // Checks of files that are gone (or no longer checked) are forgotten.
+        let epoch = r.memo.epoch;
+        r.memo.municipalities.retain(|_, e| e.2 == epoch);
+        r.memo.providers.retain(|_, e| e.2 == epoch);
+    }
     let config = config?;
     check_site_config(&mut cx, &config);
     if cx.diags.has_errors() {
