@@ -68,11 +68,16 @@ fn main() {
         let report = pipeline::build_into(&opts, &mut cache, &sink).expect("rebuild");
         let files = sink.into_files();
         let ms = t.elapsed().as_secs_f64() * 1000.0;
+        let load = cache.load_stats();
         println!(
-            "rebuild {i}: {ms:.1} ms, {} of {} pages rendered, {} files, {:?}",
+            "rebuild {i}: {ms:.1} ms, {} of {} pages rendered, {} files, {} of {} sources read, {} parsed, {} checked, {:?}",
             cache.stats.pages_rendered,
             report.pages,
             files.len(),
+            load.read,
+            load.files,
+            load.parsed,
+            load.checked,
             report.timings
         );
         times.push(ms);

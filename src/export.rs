@@ -26,7 +26,7 @@ pub fn municipality_json(site: &Site, m: &MunicipalityEntry) -> OutFile {
         .providers
         .iter()
         .filter(|p| p.data.municipality.as_str() == m.slug)
-        .map(|p| json!({"id": p.id, "url": format!("utforare/{}/", p.id), "provider": p.data}))
+        .map(|p| json!({"id": p.id, "url": format!("utforare/{}/", p.id), "provider": &*p.data}))
         .collect();
     let systems: Vec<Value> = m
         .data
@@ -38,7 +38,7 @@ pub fn municipality_json(site: &Site, m: &MunicipalityEntry) -> OutFile {
     let doc = json!({
         "slug": m.slug,
         "url": format!("{}/", m.slug),
-        "municipality": m.data,
+        "municipality": &*m.data,
         "systems": systems,
         "routines": routines,
         "providers": providers,

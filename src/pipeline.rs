@@ -77,7 +77,8 @@ pub fn build_into(
 ) -> Result<Report, Failure> {
     let mut timings = Vec::new();
     let t = Instant::now();
-    let (site, diags) = Site::load(&opts.root, opts.now).map_err(Failure::Io)?;
+    let (site, diags) =
+        Site::load_cached(&opts.root, opts.now, cache.load.as_mut()).map_err(Failure::Io)?;
     timings.push(("läsa in och kontrollera", t.elapsed()));
     let Some(site) = site else {
         return Err(Failure::Content(diags));

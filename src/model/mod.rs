@@ -6,9 +6,10 @@ pub mod types;
 pub mod values;
 
 use crate::diagnostics::{Diagnostics, IoFailure};
-use crate::loader::{self, RawRoutine};
+use crate::loader::{self, LoadCache, RawRoutine};
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 pub use types::*;
 
 /// A routine: Markdown with front matter, belonging to one municipality.
@@ -19,16 +20,16 @@ pub struct MunicipalityEntry {
     pub slug: String,
     /// Source file, relative to the root.
     pub path: String,
-    pub data: Municipality,
+    pub data: Arc<Municipality>,
     /// Sorted by `order`, then title.
-    pub routines: Vec<Routine>,
+    pub routines: Vec<Arc<Routine>>,
 }
 
 #[derive(Debug, Clone)]
 pub struct ProviderEntry {
     pub id: String,
     pub path: String,
-    pub data: Provider,
+    pub data: Arc<Provider>,
 }
 
 /// The whole site, loaded and cross-referenced.
@@ -40,7 +41,7 @@ pub struct Site {
     pub municipalities: Vec<MunicipalityEntry>,
     pub providers: Vec<ProviderEntry>,
     /// Every source file's text, by path relative to the root.
-    pub files: BTreeMap<String, String>,
+    pub files: BTreeMap<String, Arc<str>>,
     /// The build's notion of "now" (`--now`, or the clock).
     pub now: jiff::Timestamp,
 }
@@ -52,8 +53,32 @@ impl Site {
         root: &Path,
         now: jiff::Timestamp,
     ) -> Result<(Option<Site>, Diagnostics), IoFailure> {
-        let (loaded, mut diags) = loader::load(root)?;
-        let site = resolve::resolve(loaded, now, &mut diags);
+        Site::load_cached(root, now, None)
+    }
+
+    /// Like [`Site::load`], but redoes only the reading, parsing and checking whose
+    /// inputs changed since the last load with the same `cache` (see [`LoadCache`]); the
+    /// site and the diagnostics are the same.
+    pub fn load_cached(
+        root: &Path,
+        now: jiff::Timestamp,
+        cache: Option<&mut LoadCache>,
+    ) -> Result<(Option<Site>, Diagnostics), IoFailure> {
+        let (site, diags) = match cache {
+            None => {
+                let (loaded, mut diags) = loader::load(root)?;
+                (resolve::resolve(loaded, now, &mut diags), diags)
+            }
+            Some(cache) => {
+                let (loaded, mut diags) = loader::load_cached(root, Some(cache))?;
+                let mut memo = std::mem::take(&mut cache.resolve);
+                let hash = |path: &str| cache.hash_of(path);
+                let site = resolve::resolve_memo(loaded, now, &mut diags, Some((&mut memo, &hash)));
+                cache.stats.checked = memo.checked;
+                cache.resolve = memo;
+                (site, diags)
+            }
+        };
         if diags.has_errors() {
             return Ok((None, diags));
         }
@@ -83,7 +108,7 @@ impl MunicipalityEntry {
         self.data.login_methods.iter().find(|r| r.id.as_str() == id)
     }
     pub fn routine(&self, slug: &str) -> Option<&Routine> {
-        self.routines.iter().find(|r| r.slug == slug)
+        self.routines.iter().find(|r| r.slug == slug).map(|r| &**r)
     }
     pub fn uses_system(&self, id: &str) -> bool {
         self.data.systems.iter().any(|s| s.system.as_str() == id)

@@ -8,7 +8,9 @@ use crate::loader::{Loaded, SITE_FILE, SYSTEMS_FILE};
 use crate::model::values::{Anchor, HexColor, Slug};
 use crate::model::{Municipality, MunicipalityEntry, ProviderEntry, Site};
 use crate::path;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::render::content_hash;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// Software the issuers no longer support; naming it in a requirement is warned about.
 pub const UNSUPPORTED_SOFTWARE: [&str; 6] = [
@@ -21,7 +23,7 @@ pub const UNSUPPORTED_SOFTWARE: [&str; 6] = [
 ];
 
 struct Ctx<'a> {
-    files: &'a BTreeMap<String, String>,
+    files: &'a BTreeMap<String, Arc<str>>,
     diags: &'a mut Diagnostics,
     /// The system registry could not be read (already reported): references to systems
     /// are not reported again, one error per reference.
@@ -100,7 +102,118 @@ impl Ctx<'_> {
     }
 }
 
+/// The cross-reference checks of the last build (`serve`): by source path, the
+/// diagnostics of each municipality's checks (with its routines' references) and each
+/// provider's, with a key made of everything those checks read.
+#[derive(Default)]
+pub struct Memo {
+    municipalities: HashMap<String, Remembered>,
+    providers: HashMap<String, Remembered>,
+    /// Counts resolves; an entry not used by the latest is dropped.
+    epoch: u64,
+    /// How many municipalities and providers were checked afresh in the last resolve.
+    pub checked: usize,
+}
+
+/// One file's checks: (key, diagnostics, the resolve that last used them).
+type Remembered = (u64, Vec<Diagnostic>, u64);
+
+/// The hash of a source file's bytes, by its path.
+pub type FileHash<'a> = &'a dyn Fn(&str) -> Option<u64>;
+
+/// A memo being used, with the hashes of the source files.
+struct Recall<'a> {
+    memo: &'a mut Memo,
+    hash: FileHash<'a>,
+}
+
+/// Which checks a memo entry holds.
+#[derive(Clone, Copy)]
+enum Table {
+    Municipality,
+    Provider,
+}
+
+/// Runs the checks `f` of the file at `path`, or, when `key` (everything they read) is
+/// as in the last build, repeats their diagnostics.
+fn memoized(
+    cx: &mut Ctx,
+    recall: &mut Option<Recall>,
+    table: Table,
+    path: &str,
+    key: impl FnOnce(FileHash) -> Option<u64>,
+    f: impl FnOnce(&mut Ctx),
+) {
+    let Some(r) = recall else {
+        return f(cx);
+    };
+    let Some(key) = key(r.hash) else {
+        return f(cx);
+    };
+    let epoch = r.memo.epoch;
+    let run = |cx: &mut Ctx| -> Vec<Diagnostic> {
+        let mut local = Diagnostics::new();
+        f(&mut Ctx {
+            files: cx.files,
+            diags: &mut local,
+            systems_unknown: cx.systems_unknown,
+        });
+        local.iter().cloned().collect()
+    };
+    let Memo {
+        municipalities,
+        providers,
+        checked,
+        ..
+    } = &mut *r.memo;
+    let map = match table {
+        Table::Municipality => municipalities,
+        Table::Provider => providers,
+    };
+    let entry = match map.get_mut(path) {
+        Some(e) => e,
+        None => map
+            .entry(path.to_string())
+            .or_insert((!key, Vec::new(), epoch)),
+    };
+    if entry.0 != key {
+        *checked += 1;
+        *entry = (key, run(cx), epoch);
+    }
+    entry.2 = epoch;
+    for d in &entry.1 {
+        cx.diags.push(d.clone());
+    }
+}
+
+/// A hash of strings, each ended so that no two lists run together.
+fn hash_list<'a>(items: impl IntoIterator<Item = &'a str>) -> u64 {
+    let mut bytes: Vec<u8> = Vec::new();
+    for s in items {
+        bytes.extend_from_slice(s.as_bytes());
+        bytes.push(0);
+    }
+    content_hash(&[&bytes])
+}
+
 pub fn resolve(loaded: Loaded, now: jiff::Timestamp, diags: &mut Diagnostics) -> Option<Site> {
+    resolve_memo(loaded, now, diags, None)
+}
+
+/// Like [`resolve`], with a memo (and the hashes of the source files): the checks of a
+/// municipality or provider whose inputs are as in the last build are not run again,
+/// their diagnostics are repeated. The memo is left with this build's checks.
+pub fn resolve_memo(
+    loaded: Loaded,
+    now: jiff::Timestamp,
+    diags: &mut Diagnostics,
+    memo: Option<(&mut Memo, FileHash)>,
+) -> Option<Site> {
+    let mut recall = memo.map(|(memo, hash)| {
+        memo.epoch += 1;
+        memo.checked = 0;
+        Recall { memo, hash }
+    });
     let Loaded {
         config,
         systems,
@@ -118,29 +231,103 @@ pub fn resolve(loaded: Loaded, now: jiff::Timestamp, diags: &mut Diagnostics) ->
     let systems = systems.map(|s| s.systems).unwrap_or_default();
     let system_ids = cx.unique(SYSTEMS_FILE, "systems", systems.iter().map(|s| &s.id));
 
+    // What the municipality checks read of the system registry.
+    let systems_key = recall.as_ref().map(|_| {
+        let unknown = if cx.systems_unknown { "?" } else { "" };
+        hash_list([unknown].into_iter().chain(system_ids.iter().copied()))
+    });
+
+    // The routines' own checks come after the municipalities' (as in a loop over the
+    // routines after the loop over the municipalities), but run first, so the routines
+    // can then move into their municipalities.
+    let mut later = Diagnostics::new();
+    let today = now.to_zoned(stockholm()).date();
+    {
+        let slugs: BTreeSet<&str> = municipalities.iter().map(|m| m.0.as_str()).collect();
+        let mut lx = Ctx {
+            files: &files,
+            diags: &mut later,
+            systems_unknown: cx.systems_unknown,
+        };
+        // Routines come folder by folder: look each folder's municipality up once.
+        let mut last: Option<(&str, bool)> = None;
+        for r in &routines {
+            let known = match last {
+                Some((m, known)) if m == r.municipality => known,
+                _ => {
+                    let known = slugs.contains(r.municipality.as_str());
+                    last = Some((&r.municipality, known));
+                    known
+                }
+            };
+            if !known && !broken.contains(&r.municipality) {
+                lx.diags.push(
+                    Diagnostic::error(&r.path, Pos::new(1, 1), format!("mappen content/{} hör inte till någon kommun", r.municipality))
+                        .with_hint(format!("skapa data/kommuner/{}.yaml, eller flytta rutinen till en befintlig kommuns mapp", r.municipality)),
+                );
+            }
+            if known {
+                check_review(&mut lx, r, today);
+            }
+        }
+    }
+    // Routines by municipality, in the order read; a slug with two data files (`.yaml`
+    // and `.yml`) gives both the same routines.
+    let mut uses: HashMap<String, usize> = HashMap::new();
+    for (slug, _, _) in &municipalities {
+        *uses.entry(slug.clone()).or_default() += 1;
+    }
+    let mut groups: HashMap<String, Vec<Arc<crate::model::Routine>>> = HashMap::new();
+    for r in routines {
+        if uses.contains_key(&r.municipality) {
+            groups.entry(r.municipality.clone()).or_default().push(r);
+        }
+    }
+
     let mut entries: Vec<MunicipalityEntry> = Vec::new();
     for (slug, path, data) in municipalities {
-        let mut own: Vec<_> = routines
-            .iter()
-            .filter(|r| r.municipality == slug)
-            .cloned()
-            .collect();
+        let left = uses.get_mut(&slug).expect("counted above");
+        *left -= 1;
+        let mut own = match groups.get_mut(&slug) {
+            Some(g) if *left > 0 => g.clone(),
+            Some(g) => std::mem::take(g),
+            None => Vec::new(),
+        };
         own.sort_by(|a, b| {
             (a.meta.order, &a.meta.title, &a.slug).cmp(&(b.meta.order, &b.meta.title, &b.slug))
         });
-        check_municipality(&mut cx, &path, &data, &system_ids, &own);
-        for r in &own {
-            for (i, s) in r.meta.systems.iter().enumerate() {
-                cx.check_ref(
-                    &r.path,
-                    path!["systems", i],
-                    s,
-                    &system_ids,
-                    "system",
-                    "systems i data/system.yaml",
-                );
-            }
-        }
+        memoized(
+            &mut cx,
+            &mut recall,
+            Table::Municipality,
+            &path,
+            |hash| {
+                let mut parts: Vec<u8> = Vec::with_capacity(16 + 8 * own.len());
+                parts.extend_from_slice(&hash(&path)?.to_le_bytes());
+                parts.extend_from_slice(&systems_key?.to_le_bytes());
+                for r in &own {
+                    parts.extend_from_slice(&hash(&r.path)?.to_le_bytes());
+                }
+                let names = hash_list(own.iter().flat_map(|r| [r.path.as_str(), r.slug.as_str()]));
+                parts.extend_from_slice(&names.to_le_bytes());
+                Some(content_hash(&[path.as_bytes(), &parts]))
+            },
+            |cx| {
+                check_municipality(cx, &path, &data, &system_ids, &own);
+                for r in &own {
+                    for (i, s) in r.meta.systems.iter().enumerate() {
+                        cx.check_ref(
+                            &r.path,
+                            path!["systems", i],
+                            s,
+                            &system_ids,
+                            "system",
+                            "systems i data/system.yaml",
+                        );
+                    }
+                }
+            },
+        );
         entries.push(MunicipalityEntry {
             slug,
             path,
@@ -148,75 +335,51 @@ pub fn resolve(loaded: Loaded, now: jiff::Timestamp, diags: &mut Diagnostics) ->
             routines: own,
         });
     }
-    let slugs: BTreeSet<&str> = entries.iter().map(|m| m.slug.as_str()).collect();
-    for r in &routines {
-        if !slugs.contains(r.municipality.as_str()) && !broken.contains(&r.municipality) {
-            cx.diags.push(
-                Diagnostic::error(&r.path, Pos::new(1, 1), format!("mappen content/{} hör inte till någon kommun", r.municipality))
-                    .with_hint(format!("skapa data/kommuner/{}.yaml, eller flytta rutinen till en befintlig kommuns mapp", r.municipality)),
-            );
-        }
-        if slugs.contains(r.municipality.as_str()) {
-            check_review(&mut cx, r, now);
-        }
-    }
+    cx.diags.extend(later);
 
+    let slugs: BTreeSet<&str> = entries.iter().map(|m| m.slug.as_str()).collect();
+    let slugs_key = recall.as_ref().map(|_| hash_list(slugs.iter().copied()));
+    // The first municipality with each slug.
+    let mut by_slug: HashMap<&str, &MunicipalityEntry> = HashMap::new();
+    for m in &entries {
+        by_slug.entry(m.slug.as_str()).or_insert(m);
+    }
+    let now_key = now.as_nanosecond().to_le_bytes();
     let mut provider_entries = Vec::new();
     for (id, path, data) in providers {
-        match entries
-            .iter()
-            .find(|m| m.slug == data.municipality.as_str())
-        {
-            None if broken.contains(data.municipality.as_str()) => {}
-            None => cx.check_ref(
-                &path,
-                path!["municipality"],
-                &data.municipality,
-                &slugs,
-                "kommun",
-                "data/kommuner",
-            ),
-            Some(m) => {
-                let roles: BTreeSet<&str> = m.data.roles.iter().map(|r| r.id.as_str()).collect();
-                for (i, c) in data.contacts.iter().enumerate() {
-                    cx.check_ref(
-                        &path,
-                        path!["contacts", i, "role"],
-                        &c.role,
-                        &roles,
-                        "roll",
-                        &format!("roles i {}", m.path),
-                    );
-                }
-                for (i, s) in data.services.iter().enumerate() {
-                    if !m.data.services.is_empty() && !m.data.services.contains(s) {
-                        cx.error(
-                            &path,
-                            path!["services", i],
-                            format!("{} upphandlas inte enligt LOV i {}", s.name(), m.data.name),
-                            format!(
-                                "kommunens tjänster: {}",
-                                m.data
-                                    .services
-                                    .iter()
-                                    .map(|s| s.id())
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                        );
-                    }
-                }
-            }
-        }
-        if let Some(m) = entries
-            .iter()
-            .find(|m| m.slug == data.municipality.as_str())
-        {
-            check_provider_dates(&mut cx, &path, &data, m, now);
-        }
+        let found = by_slug.get(data.municipality.as_str()).copied();
+        memoized(
+            &mut cx,
+            &mut recall,
+            Table::Provider,
+            &path,
+            |hash| {
+                let file = hash(&path)?.to_le_bytes();
+                let (what, m_path, m_file) = match found {
+                    Some(m) => ("found", m.path.as_str(), hash(&m.path)?),
+                    None if broken.contains(data.municipality.as_str()) => ("broken", "", 0),
+                    None => ("missing", "", slugs_key?),
+                };
+                Some(content_hash(&[
+                    path.as_bytes(),
+                    &file,
+                    what.as_bytes(),
+                    m_path.as_bytes(),
+                    &m_file.to_le_bytes(),
+                    &now_key,
+                ]))
+            },
+            |cx| check_provider(cx, &path, &data, found, &slugs, &broken, now),
+        );
         provider_entries.push(ProviderEntry { id, path, data });
     }
 
+    if let Some(r) = recall {
+        // Checks of files that are gone (or no longer checked) are forgotten.
+        let epoch = r.memo.epoch;
+        r.memo.municipalities.retain(|_, e| e.2 == epoch);
+        r.memo.providers.retain(|_, e| e.2 == epoch);
+    }
     let config = config?;
     check_site_config(&mut cx, &config);
     if cx.diags.has_errors() {
@@ -230,6 +393,64 @@ pub fn resolve(loaded: Loaded, now: jiff::Timestamp, diags: &mut Diagnostics) ->
         files,
         now,
     })
+}
+
+/// A provider's references (its municipality, the roles of its contacts, its services)
+/// and dates. `m` is the municipality it names, if there is one.
+fn check_provider(
+    cx: &mut Ctx,
+    path: &str,
+    data: &crate::model::Provider,
+    m: Option<&MunicipalityEntry>,
+    slugs: &BTreeSet<&str>,
+    broken: &BTreeSet<String>,
+    now: jiff::Timestamp,
+) {
+    match m {
+        None if broken.contains(data.municipality.as_str()) => {}
+        None => cx.check_ref(
+            path,
+            path!["municipality"],
+            &data.municipality,
+            slugs,
+            "kommun",
+            "data/kommuner",
+        ),
+        Some(m) => {
+            let roles: BTreeSet<&str> = m.data.roles.iter().map(|r| r.id.as_str()).collect();
+            for (i, c) in data.contacts.iter().enumerate() {
+                cx.check_ref(
+                    path,
+                    path!["contacts", i, "role"],
+                    &c.role,
+                    &roles,
+                    "roll",
+                    &format!("roles i {}", m.path),
+                );
+            }
+            for (i, s) in data.services.iter().enumerate() {
+                if !m.data.services.is_empty() && !m.data.services.contains(s) {
+                    cx.error(
+                        path,
+                        path!["services", i],
+                        format!("{} upphandlas inte enligt LOV i {}", s.name(), m.data.name),
+                        format!(
+                            "kommunens tjänster: {}",
+                            m.data
+                                .services
+                                .iter()
+                                .map(|s| s.id())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(m) = m {
+        check_provider_dates(cx, path, data, m, now);
+    }
 }
 
 /// A start on a closed day is an error; a step already due at build time is a warning.
@@ -328,17 +549,16 @@ fn check_site_config(cx: &mut Ctx, config: &crate::model::SiteConfig) {
     }
 }
 
-fn check_review(cx: &mut Ctx, r: &crate::model::Routine, now: jiff::Timestamp) {
-    if let Some(review) = r.meta.next_review {
-        let today = now.to_zoned(stockholm()).date();
-        if review.date < today {
-            cx.warn(
-                &r.path,
-                path!["next_review"],
-                format!("rutinen skulle ha setts över senast {review}"),
-                "se över rutinen och uppdatera next_review och last_updated".into(),
-            );
-        }
+fn check_review(cx: &mut Ctx, r: &crate::model::Routine, today: jiff::civil::Date) {
+    if let Some(review) = r.meta.next_review
+        && review.date < today
+    {
+        cx.warn(
+            &r.path,
+            path!["next_review"],
+            format!("rutinen skulle ha setts över senast {review}"),
+            "se över rutinen och uppdatera next_review och last_updated".into(),
+        );
     }
 }
 
@@ -349,7 +569,7 @@ fn check_municipality(
     f: &str,
     m: &Municipality,
     systems: &BTreeSet<&str>,
-    routines: &[crate::model::Routine],
+    routines: &[Arc<crate::model::Routine>],
 ) {
     let roles = cx.unique(f, "roles", m.roles.iter().map(|r| &r.id));
     let logins = cx.unique(f, "login_methods", m.login_methods.iter().map(|r| &r.id));

@@ -106,7 +106,10 @@ pub struct RenderOptions {
 /// rendered page with its search document (kept while the inputs it is made from are
 /// the same: see `Fingerprints`). Every output is a pure function of those
 /// inputs, so a cached render is byte for byte the same as a fresh one; `serve` keeps one
-/// cache between rebuilds.
+/// cache between rebuilds. It also carries the load stage's cache ([`LoadCache`]), so one
+/// value holds everything a rebuild reuses.
+///
+/// [`LoadCache`]: crate::loader::LoadCache
 pub struct RenderCache {
     /// Whether to remember this render for the next one (`serve`); a one-shot `build`
     /// neither fingerprints pages nor keeps a copy of them.
@@ -120,6 +123,8 @@ pub struct RenderCache {
     files: HashMap<String, (u64, Bytes)>,
     /// What the last render did.
     pub stats: RenderStats,
+    /// The load stage's cache (`serve` only).
+    pub(crate) load: Option<crate::loader::LoadCache>,
 }
 
 /// A routine's Markdown: (input hash, sanitised HTML, link diagnostics).
@@ -137,16 +142,32 @@ impl Default for RenderCache {
             files: HashMap::new(),
             index: Some(crate::search::IndexCache::new()),
             stats: RenderStats::default(),
+            load: Some(crate::loader::LoadCache::default()),
         }
     }
 }
 
 impl RenderCache {
+    /// What the last load did (zeros for a one-shot cache).
+    pub fn load_stats(&self) -> crate::loader::LoadStats {
+        self.load.as_ref().map(|l| l.stats).unwrap_or_default()
+    }
+
+    /// Tells the cache these source files (paths relative to the root) changed, so the
+    /// next build reads them whatever their metadata says. A hint (from the file
+    /// watcher): the cache finds changes without it.
+    pub fn forget_sources<S: AsRef<str>>(&mut self, paths: &[S]) {
+        if let Some(l) = &mut self.load {
+            l.forget(paths);
+        }
+    }
+
     /// A cache for a single build: nothing is remembered.
     pub fn one_shot() -> RenderCache {
         RenderCache {
             keep: false,
             index: None,
+            load: None,
             ..RenderCache::default()
         }
     }
@@ -214,7 +235,7 @@ struct Fingerprints {
 
 impl Fingerprints {
     fn new(site: &Site, theme_hash: u64, page_set_hash: u64, links: &str) -> Fingerprints {
-        let text = |path: &str| site.files.get(path).map(String::as_bytes).unwrap_or(b"");
+        let text = |path: &str| site.files.get(path).map(|t| t.as_bytes()).unwrap_or(b"");
         let mut own: HashSet<&str> = HashSet::new();
         let mut routine = HashMap::new();
         let mut municipality = HashMap::new();
@@ -425,7 +446,7 @@ fn render_inner(
     let markdown_diags: Mutex<Vec<(usize, Vec<Diagnostic>)>> = Mutex::new(Vec::new());
     let markdown_rendered = AtomicUsize::new(0);
     let body_of = |idx: usize, r: &Routine| -> Arc<String> {
-        let text = site.files.get(&r.path).map(String::as_str).unwrap_or("");
+        let text = site.files.get(&r.path).map(|t| &**t).unwrap_or("");
         let key = if keep {
             content_hash(&[
                 text.as_bytes(),
@@ -914,11 +935,11 @@ pub fn page_set(site: &Site) -> BTreeSet<String> {
 
 fn routine_html(
     r: &Routine,
-    files: &BTreeMap<String, String>,
+    files: &BTreeMap<String, Arc<str>>,
     pages: &BTreeSet<String>,
 ) -> (String, Vec<Diagnostic>) {
     let out = markdown::render(r.body(files));
-    let text = files.get(&r.path).map(String::as_str).unwrap_or("");
+    let text = files.get(&r.path).map(|t| &**t).unwrap_or("");
     let mut diags = Vec::new();
     let mut cursor = PosCursor::new(text);
     if let Some(at) = out.too_deep {

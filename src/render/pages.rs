@@ -743,7 +743,7 @@ fn checklist_ctx(
                 json!({
                     "heading": format!("Checklista för {}", p.data.name),
                     "intro": format!("Plan för driftstart i {} med datum räknade bakåt från startdagen i arbetsdagar (helger och helgdagar räknas inte).", m.data.name),
-                    "list_id": format!("utforare-{}", p.id), "provider": p.data, "closed_json": closed,
+                    "list_id": format!("utforare-{}", p.id), "provider": &*p.data, "closed_json": closed,
                     "ics": format!("@/utforare/{}/checklista.ics", p.id), "scripts": ["tid.js", "checklista.js"],
                     "services": services(&p.data.services), "start_label": crate::schedule::date_label(p.data.start_date.0),
                 }),

@@ -2,9 +2,11 @@
 //! `themes/` are debounced (a save that writes a temporary file and renames it over the
 //! original is one change) and start one rebuild at a time on this thread.
 //!
-//! A rebuild runs the whole pipeline with a [`RenderCache`]: every file is read and
-//! checked again (cheap, and it keeps cross-references right), but only the work whose
-//! inputs changed is redone: a routine edit re-renders that routine's Markdown and the
+//! A rebuild runs the whole pipeline with a [`RenderCache`], but only the work whose
+//! inputs changed is redone: every source file's metadata is looked at, and only files
+//! that changed are read and parsed again (see [`crate::loader::cache`]; the changed
+//! paths the watcher reports are a hint to it, never needed), and only the checks whose
+//! inputs changed run again; a routine edit re-renders that routine's Markdown and the
 //! pages whose content changed (the routine, its municipality's page, the system pages
 //! that list it); a template edit re-renders pages without re-parsing any Markdown; a data
 //! file edit re-renders the pages that show that data.
@@ -64,6 +66,7 @@ impl Rebuilder {
                     now,
                 };
                 let sink = Collect::default();
+                self.cache.forget_sources(why);
                 pipeline::build_into(&opts, &mut self.cache, &sink)
                     .map(|report| (report, sink.into_files()))
                     .map_err(Ok)
