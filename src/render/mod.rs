@@ -616,9 +616,9 @@ fn render_inner(
     // Index files go to the sink as they are made; the first write error is kept.
     let index_files = AtomicUsize::new(0);
     let write_error: Mutex<Option<IoFailure>> = Mutex::new(None);
-    let emit = |path: String, bytes: Vec<u8>| {
+    let emit = |path: String, bytes: Bytes| {
         index_files.fetch_add(1, Relaxed);
-        if let Err(e) = sink.put(&path, Arc::new(bytes)) {
+        if let Err(e) = sink.put(&path, bytes) {
             write_error
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())

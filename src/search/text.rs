@@ -343,6 +343,36 @@ impl Vocabulary {
         v
     }
 
+    /// The keys [`Vocabulary::add`] adds for a word: its normalised form and its stem,
+    /// if they qualify. A vocabulary is the set of its words' keys, so it can be kept up
+    /// to date with [`Vocabulary::insert_key`] and [`Vocabulary::remove_key`] by
+    /// counting how many words give each key.
+    pub fn keys(word: &str) -> Option<(String, Option<String>)> {
+        Vocabulary::analyse(word)
+    }
+
+    /// Add a key from [`Vocabulary::keys`]: a normalised word, or (`stem`) a stem.
+    pub fn insert_key(&mut self, key: &str, stem: bool) {
+        let set = if stem {
+            &mut self.stems
+        } else {
+            &mut self.words
+        };
+        if !set.contains(key) {
+            set.insert(key.to_string());
+        }
+    }
+
+    /// Remove a key added with [`Vocabulary::insert_key`].
+    pub fn remove_key(&mut self, key: &str, stem: bool) {
+        let set = if stem {
+            &mut self.stems
+        } else {
+            &mut self.words
+        };
+        set.remove(key);
+    }
+
     /// What [`Vocabulary::add`] adds for a word: its normalised form and the stem, if
     /// they qualify.
     fn analyse(word: &str) -> Option<(String, Option<String>)> {
@@ -375,6 +405,13 @@ impl Vocabulary {
             return false;
         }
         self.words.contains(&f) || (n >= MIN_STEM_PART && self.stems.contains(&f))
+    }
+
+    /// Whether [`Vocabulary::split_compound`] of `word` can depend on `key` (a key of
+    /// [`Vocabulary::keys`]): it only asks about the folded substrings of the
+    /// lowercase word, so not unless `key` is a substring of `normalize(word)`.
+    pub fn split_may_use(normalized_word: &str, key: &str) -> bool {
+        normalized_word.contains(key)
     }
 
     /// Split a compound into known parts: "behörighetsansökan" → ["behörighet",
