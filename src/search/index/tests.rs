@@ -943,15 +943,15 @@ fn index_cache_matches_fresh_builds_over_random_edits() {
                     }
                     // A word taken out of the whole corpus.
                     5 => {
-                        for k in 0..docs.len() {
-                            let mut e = (*docs[k]).clone();
+                        for dk in &mut docs {
+                            let mut e = (**dk).clone();
                             e.title = e.title.replace(word, "");
                             for s in &mut e.sections {
                                 s.heading = s.heading.replace(word, "");
                                 s.text = s.text.replace(word, "");
                             }
-                            if e != *docs[k] {
-                                docs[k] = Arc::new(e);
+                            if e != **dk {
+                                *dk = Arc::new(e);
                             }
                         }
                         doc = (*docs[d]).clone();
@@ -972,11 +972,11 @@ fn index_cache_matches_fresh_builds_over_random_edits() {
                     8 => {
                         if let Some((slug, _)) = doc.municipality.clone() {
                             let name = format!("{slug} {round}");
-                            for k in 0..docs.len() {
-                                if docs[k].municipality.as_ref().is_some_and(|m| m.0 == slug) {
-                                    let mut e = (*docs[k]).clone();
+                            for dk in &mut docs {
+                                if dk.municipality.as_ref().is_some_and(|m| m.0 == slug) {
+                                    let mut e = (**dk).clone();
                                     e.municipality = Some((slug.clone(), name.clone()));
-                                    docs[k] = Arc::new(e);
+                                    *dk = Arc::new(e);
                                 }
                             }
                             doc = (*docs[d]).clone();
