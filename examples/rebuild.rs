@@ -34,7 +34,10 @@ fn main() {
     let src = args.next().expect("usage: rebuild DIR [ROUNDS]");
     let rounds: usize = args.next().map(|r| r.parse().unwrap()).unwrap_or(10);
     let edit = args.next().unwrap_or_else(|| "line".into());
-    assert!(["line", "word", "page"].contains(&edit.as_str()), "EDIT: line, word or page");
+    assert!(
+        ["line", "word", "page"].contains(&edit.as_str()),
+        "EDIT: line, word or page"
+    );
     let work = tempfile::tempdir().unwrap();
     for d in ["data", "content", "themes"] {
         let p = Path::new(&src).join(d);

@@ -947,15 +947,20 @@ fn plan_word(vocab: &Vocabulary, word: &str) -> WordPlan {
 
 /// Post the occurrences of one analysis (its documents numbered from `base`), with
 /// `terms[g]` the (term, compound part terms) of global word `g` and `global[w]` the
-/// global word of the analysis' word `w`. Returns the postings sorted by term.
+/// global word of the analysis' word `w`; only the terms `t` with `only[t]`, if given.
+/// Returns the postings sorted by term.
 fn post_analysis(
     a: &Analysis,
     base: u32,
     global: &[u32],
     terms: &[(u32, Box<[u32]>)],
+    only: Option<&[bool]>,
 ) -> Vec<(u32, Postings)> {
     let mut map: FxMap<u32, Postings> = FxMap::default();
     let mut post = |term: u32, doc: u32, sec: u32, field: Field, part: bool| {
+        if only.is_some_and(|o| !o[term as usize]) {
+            return;
+        }
         let flag = match (part, field) {
             (false, Field::Title) => Flags::TITLE,
             (false, Field::Heading) => Flags::HEADING,
@@ -1275,7 +1280,8 @@ impl IndexCache {
     /// [`build_index_into`], reusing what earlier calls made.
     pub fn build_into(&mut self, docs: &[Arc<SearchDoc>], opts: &IndexOptions, emit: &Emit) {
         let mut docs = docs.to_vec();
-        docs.sort_by(|a, b| doc_order(a, b));
+        // Documents equal in this order are equal, so an unstable sort will do.
+        docs.sort_unstable_by(|a, b| doc_order(a, b));
         docs.truncate(u32::MAX as usize);
         match &mut self.state {
             Some(st) if st.compatible(&docs, opts) => st.update(docs, emit),
@@ -1394,7 +1400,7 @@ fn index_files(docs: &[&SearchDoc], units: &[(u32, &Analysis)], opts: &IndexOpti
     let postings: Vec<Vec<(u32, Postings)>> = units
         .par_iter()
         .zip(&globals)
-        .map(|((base, a), g)| post_analysis(a, *base, g, &word_terms))
+        .map(|((base, a), g)| post_analysis(a, *base, g, &word_terms, None))
         .collect();
     drop(globals);
 

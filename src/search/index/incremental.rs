@@ -376,7 +376,9 @@ impl State {
         let per_run: Vec<Vec<(u32, Postings)>> = runs
             .par_iter()
             .zip(&bounds)
-            .map(|(run, r)| post_analysis(&run.analysis, r.start as u32, &run.global, word_terms))
+            .map(|(run, r)| {
+                post_analysis(&run.analysis, r.start as u32, &run.global, word_terms, None)
+            })
             .collect();
         let n_terms = st.terms.len();
         let shard = n_terms.div_ceil(rayon::current_num_threads() * 16).max(1);
@@ -639,8 +641,14 @@ impl State {
 
         // Runs to post again: the changed ones, and those holding a word whose split
         // changed (for the terms of its old and new parts).
-        let mut repost: Vec<(usize, Vec<u32>)> =
-            runs.iter().copied().zip(candidates.drain(..)).collect();
+        // (run, candidate terms, whether to post the candidates only)
+        let mut repost: Vec<(usize, Vec<u32>, bool)> = runs
+            .iter()
+            .copied()
+            .zip(candidates.drain(..))
+            .map(|(r, c)| (r, c, false))
+            .collect();
+        let mut is_candidate: Vec<bool> = Vec::new();
         if !resplit.is_empty() {
             let mut terms: Vec<u32> = Vec::new();
             let mut is_resplit = vec![false; self.words.len()];
@@ -658,8 +666,13 @@ impl State {
                         && self.runs[*r].global.iter().any(|&g| is_resplit[g as usize])
                 })
                 .collect();
-            repost.extend(more.into_iter().map(|r| (r, terms.clone())));
+            is_candidate = vec![false; self.terms.len()];
+            for &t in &terms {
+                is_candidate[t as usize] = true;
+            }
+            repost.extend(more.into_iter().map(|r| (r, terms.clone(), true)));
         }
+        let is_candidate = &is_candidate;
         // New postings per run, compared with the old ones term by term.
         let word_terms = &self.word_terms;
         let all_terms = &self.terms;
@@ -667,11 +680,12 @@ impl State {
         let all_runs = &self.runs;
         let diffs: Vec<(u32, Range<u32>, Postings)> = repost
             .into_par_iter()
-            .flat_map_iter(|(r, mut cands)| {
+            .flat_map_iter(|(r, mut cands, only_candidates)| {
                 let run = &all_runs[r];
                 let b = bounds[r].start as u32;
                 let e = bounds[r].end as u32;
-                let new = post_analysis(&run.analysis, b, &run.global, word_terms);
+                let only = only_candidates.then_some(is_candidate.as_slice());
+                let new = post_analysis(&run.analysis, b, &run.global, word_terms, only);
                 cands.extend(new.iter().map(|x| x.0));
                 cands.sort_unstable();
                 cands.dedup();
