@@ -1,6 +1,7 @@
 //! What an [`IndexCache`](super::IndexCache) keeps between builds, so that a rebuild
 //! after a small edit (`serve`) redoes only what the edit can change, and the index
-//! files it produces are byte for byte those of a fresh [`build_index_into`].
+//! files it produces are byte for byte those of a fresh
+//! [`build_index_into`](super::build_index_into).
 //!
 //! Every output depends on the inputs as follows, and the state keeps each
 //! intermediate result with stable ids, so that an edit touches only its dependants:
