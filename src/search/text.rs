@@ -689,6 +689,97 @@ mod tests {
         assert_eq!(v.split_compound("hem tjänst"), None);
     }
 
+    /// A vocabulary kept with `insert_key`/`remove_key` splits like one made with
+    /// `add`, and a split never depends on a key that is not a substring of the
+    /// normalised word (what `IndexCache` relies on to re-split only some words).
+    #[test]
+    fn splits_depend_only_on_keys_inside_the_word() {
+        let base = [
+            "skola",
+            "hem",
+            "tjänst",
+            "kort",
+            "läsare",
+            "behörighet",
+            "ansökan",
+            "lösenord",
+            "drift",
+            "stopp",
+            "nyckel",
+            "rutin",
+        ];
+        let extra = [
+            "barn",
+            "skolbarn",
+            "ola",
+            "arn",
+            "läs",
+            "kortl",
+            "ordning",
+            "hemtjänst",
+            "ans",
+            "ökan",
+            "sökan",
+            "nyckelkort",
+            "rutiner",
+            "Ärende",
+            "stoppet",
+            "tjänstbarn",
+        ];
+        let words = [
+            "skolbarnen",
+            "hemtjänstbarn",
+            "behörighetsansökan",
+            "nyckelkortsrutiner",
+            "kortläsare",
+            "lösenordsansökan",
+            "driftstoppet",
+            "sithskortläsarna",
+            "ärendehantering",
+        ];
+        let without = vocab(&base);
+        for e in extra {
+            let mut all = base.to_vec();
+            all.push(e);
+            let with = vocab(&all);
+            // The same vocabulary, kept by keys.
+            let mut kept = vocab(&base);
+            let (n, s) = Vocabulary::keys(e).expect("a vocabulary word");
+            kept.insert_key(&n, false);
+            if let Some(s) = &s {
+                kept.insert_key(s, true);
+            }
+            for w in words {
+                assert_eq!(kept.split_compound(w), with.split_compound(w), "{w} + {e}");
+                let nw = normalize(w);
+                let inside = Vocabulary::split_may_use(&nw, &n)
+                    || s.as_deref()
+                        .is_some_and(|s| Vocabulary::split_may_use(&nw, s));
+                if !inside {
+                    assert_eq!(
+                        with.split_compound(w),
+                        without.split_compound(w),
+                        "{w} + {e}"
+                    );
+                }
+            }
+            // And taken out again (the keys the base did not have already).
+            if !without.words.contains(&n) {
+                kept.remove_key(&n, false);
+            }
+            if let Some(s) = s.as_ref().filter(|s| !without.stems.contains(*s)) {
+                kept.remove_key(s, true);
+            }
+            for w in words {
+                assert_eq!(
+                    kept.split_compound(w),
+                    without.split_compound(w),
+                    "{w} - {e}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn compound_prefers_fewer_and_longer_parts() {
         let v = vocab(&["lösen", "ord", "lösenord", "bok", "lösenordsbok"]);
