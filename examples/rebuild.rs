@@ -4,8 +4,9 @@
 //!     cargo run --release --example rebuild -- DIR [ROUNDS] [EDIT]
 //!
 //! EDIT is `line` (default: a line of known words), `word` (a line with a word the
-//! corpus has never had, so the search vocabulary changes) or `page` (a copy of the
-//! routine added, then removed again, in turns).
+//! corpus has never had, so the search vocabulary changes), `heading` (a new heading,
+//! so the search page's A–Ö register changes) or `page` (a copy of the routine added,
+//! then removed again, in turns).
 //!
 //! DIR is copied to a temporary folder first (it is not changed). Prints each stage of
 //! the first build and the median rebuild.
@@ -35,8 +36,8 @@ fn main() {
     let rounds: usize = args.next().map(|r| r.parse().unwrap()).unwrap_or(10);
     let edit = args.next().unwrap_or_else(|| "line".into());
     assert!(
-        ["line", "word", "page"].contains(&edit.as_str()),
-        "EDIT: line, word or page"
+        ["line", "word", "heading", "page"].contains(&edit.as_str()),
+        "EDIT: line, word, heading or page"
     );
     let work = tempfile::tempdir().unwrap();
     for d in ["data", "content", "themes"] {
@@ -73,6 +74,10 @@ fn main() {
         match edit.as_str() {
             "word" => {
                 text.push_str(&format!("\nRedigerad rad med ordet xq{i}rutinord.\n"));
+                std::fs::write(&routine, text).unwrap();
+            }
+            "heading" => {
+                text.push_str(&format!("\n# Ny rubrik {i}\n\nRedigerad rad.\n"));
                 std::fs::write(&routine, text).unwrap();
             }
             "page" => {
