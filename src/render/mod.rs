@@ -116,6 +116,8 @@ pub struct RenderCache {
     pages: HashMap<String, CachedPage>,
     /// What the search index learnt about the documents (`serve` only).
     index: Option<crate::search::IndexCache>,
+    /// What the search page's A–Ö register read from each document (`serve` only).
+    subjects: Option<crate::search::SubjectCache>,
     /// The JSON export and calendar files: (input key, bytes).
     files: HashMap<String, (u64, Bytes)>,
     /// By municipality slug: the search documents of its contacts and e-services
@@ -144,6 +146,7 @@ impl Default for RenderCache {
             data_docs: HashMap::new(),
             doc_prints: Vec::new(),
             index: Some(crate::search::IndexCache::new()),
+            subjects: Some(crate::search::SubjectCache::default()),
             stats: RenderStats::default(),
         }
     }
@@ -155,6 +158,7 @@ impl RenderCache {
         RenderCache {
             keep: false,
             index: None,
+            subjects: None,
             ..RenderCache::default()
         }
     }
@@ -658,7 +662,7 @@ fn render_inner(
         });
         drop(old);
         let kept = print.is_some_and(|fp| old_pages.get(&page.path).is_some_and(|e| e.0 == fp));
-        let subjects = (!kept).then(|| subjects_json(&docs));
+        let subjects = (!kept).then(|| subjects_json(&docs, cache.subjects.as_mut()));
         render_one(usize::MAX, page, subjects, print)?;
     }
     stats.pages_rendered = pages_rendered.load(Relaxed);
@@ -899,8 +903,15 @@ fn data_docs(m: &crate::model::MunicipalityEntry) -> Vec<SearchDoc> {
 /// municipalities.
 const SUBJECT_ENTRIES: usize = 25;
 
-fn subjects_json(docs: &[Arc<SearchDoc>]) -> Value {
-    let letters: Vec<Value> = crate::search::subject_index(docs)
+fn subjects_json(
+    docs: &[Arc<SearchDoc>],
+    cache: Option<&mut crate::search::SubjectCache>,
+) -> Value {
+    let index = match cache {
+        Some(c) => crate::search::subject_index_cached(docs, c),
+        None => crate::search::subject_index(docs),
+    };
+    let letters: Vec<Value> = index
         .into_iter()
         .map(|(letter, terms)| {
             let terms: Vec<Value> = terms

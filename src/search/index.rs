@@ -1759,24 +1759,69 @@ fn register_display(raw: &str) -> String {
 /// Swedish order (numbers first, then A–Z, Å, Ä, Ö), terms in Swedish order, entries by
 /// label. Inflected forms share an entry (by stem), written in their most common form.
 /// `url` is site-relative, with `#anchor` for a section heading.
-#[allow(clippy::type_complexity)]
-pub fn subject_index<D: Borrow<SearchDoc> + Sync>(
-    docs: &[D],
-) -> Vec<(String, Vec<(String, Vec<(String, String)>)>)> {
+pub fn subject_index<D: Borrow<SearchDoc> + Sync>(docs: &[D]) -> SubjectIndex {
     let docs = sorted_docs(docs);
-    // Per document, in parallel: its sources (label, url, collation key of the label)
-    // and the register words found in them (stem key, display form, source).
-    type Found = (Vec<(String, String, Vec<u8>)>, Vec<(String, String, u32)>);
+    let found = find_subjects(&docs, |_, _| None);
+    subjects_of(&found)
+}
+
+/// The A–Ö subject index: `(letter, [(term, [(label, url)])])`.
+pub type SubjectIndex = Vec<(String, Vec<(String, Vec<(String, String)>)>)>;
+
+/// What [`subject_index`] reads from one document: its sources (label, url, collation
+/// key of the label) and the register words found in them (stem key, display form,
+/// source).
+type Found = (Vec<(String, String, Vec<u8>)>, Vec<(String, String, u32)>);
+
+/// Keeps what [`subject_index_cached`] read from each document, so that the next call
+/// (`serve`) only reads the documents that are not the same `Arc` as before.
+#[derive(Default)]
+pub struct SubjectCache {
+    /// By position in document order.
+    docs: Vec<(Arc<SearchDoc>, Arc<Found>)>,
+}
+
+/// [`subject_index`], reading again only the documents that changed since the last
+/// call with this cache.
+pub fn subject_index_cached(docs: &[Arc<SearchDoc>], cache: &mut SubjectCache) -> SubjectIndex {
+    let mut sorted: Vec<Arc<SearchDoc>> = docs.to_vec();
+    sorted.sort_by(|a, b| doc_order(a, b));
+    let old = std::mem::take(&mut cache.docs);
+    let found = find_subjects(&sorted, |k, doc| {
+        old.get(k)
+            .filter(|(d, _)| Arc::ptr_eq(d, doc))
+            .map(|(_, f)| f.clone())
+    });
+    drop(old);
+    cache.docs = sorted.into_iter().zip(found.iter().cloned()).collect();
+    subjects_of(&found)
+}
+
+/// Per document (sorted), in parallel: what it gives the register, from `known(k, doc)`
+/// if that has it.
+fn find_subjects<D: Borrow<SearchDoc> + Sync>(
+    docs: &[D],
+    known: impl Fn(usize, &D) -> Option<Arc<Found>> + Sync,
+) -> Vec<Arc<Found>> {
     let run = docs.len().div_ceil(rayon::current_num_threads() * 4).max(1);
-    let found: Vec<Found> = docs
-        .par_chunks(run)
-        .flat_map_iter(|part| {
+    docs.par_chunks(run)
+        .enumerate()
+        .flat_map_iter(|(r, part)| {
             let mut cache = FxMap::default();
             part.iter()
-                .map(|doc| subject_words(doc, &mut cache))
+                .enumerate()
+                .map(|(k, doc)| {
+                    known(r * run + k, doc)
+                        .unwrap_or_else(|| Arc::new(subject_words(doc.borrow(), &mut cache)))
+                })
                 .collect::<Vec<_>>()
         })
-        .collect();
+        .collect()
+}
+
+/// The register from what each document (sorted) gives it.
+#[allow(clippy::type_complexity)]
+fn subjects_of(found: &[Arc<Found>]) -> SubjectIndex {
     // Every source ranked by (collation key, label, url); equal ones share a rank.
     let mut ranked: Vec<(u32, u32)> = found
         .iter()
@@ -1807,7 +1852,8 @@ pub fn subject_index<D: Borrow<SearchDoc> + Sync>(
 
     // stem key → (display form → count, entries as (document, source))
     let mut groups: FxMap<String, (BTreeMap<String, usize>, Vec<u32>)> = FxMap::default();
-    for (d, (_, words)) in found.iter().enumerate() {
+    for (d, f) in found.iter().enumerate() {
+        let words = &f.1;
         for (key, display, src) in words {
             let g = match groups.get_mut(key.as_str()) {
                 Some(g) => g,

@@ -1002,3 +1002,45 @@ fn index_cache_matches_fresh_builds_over_random_edits() {
         }
     }
 }
+
+/// The cached A–Ö register equals a fresh one after edits (documents that are the same
+/// `Arc` are not read again).
+#[test]
+fn subject_index_cached_equals_a_fresh_one() {
+    let mut docs: Vec<Arc<SearchDoc>> = odd_corpus().into_iter().map(Arc::new).collect();
+    let mut cache = SubjectCache::default();
+    let mut check = |docs: &[Arc<SearchDoc>], what: &str| {
+        assert_eq!(
+            subject_index_cached(docs, &mut cache),
+            subject_index(docs),
+            "{what}"
+        );
+    };
+    check(&docs, "first");
+    check(&docs, "unchanged");
+    let edit = |docs: &mut Vec<Arc<SearchDoc>>, k: usize, f: &dyn Fn(&mut SearchDoc)| {
+        let mut d = (*docs[k]).clone();
+        f(&mut d);
+        docs[k] = Arc::new(d);
+    };
+    edit(&mut docs, 3, &|d| d.title = "Ny titel om Skolbarn".into());
+    check(&docs, "title");
+    edit(&mut docs, 0, &|d| {
+        d.sections[1].heading = "Ändrad rubrik SITHS".into()
+    });
+    check(&docs, "heading");
+    edit(&mut docs, 7, &|d| {
+        d.municipality = Some(("k1".into(), "Nytt namn".into()))
+    });
+    check(&docs, "municipality");
+    let extra = Arc::new(SearchDoc {
+        url: "k1/ny/".into(),
+        ..(*docs[5]).clone()
+    });
+    docs.insert(0, extra);
+    check(&docs, "added");
+    docs.remove(10);
+    check(&docs, "removed");
+    check(&[], "empty");
+    check(&docs, "after empty");
+}
