@@ -1,12 +1,14 @@
 //! Times `serve`'s cached rebuild in-process, without the watcher: builds a portal once
 //! with a [`RenderCache`], then appends a line to one routine and rebuilds, N times.
 //!
-//!     cargo run --release --example rebuild -- DIR [ROUNDS] [EDIT]
+//!     cargo run --release --example rebuild -- DIR [ROUNDS] [EDIT] [check]
 //!
 //! EDIT is `line` (default: a line of known words), `word` (a line with a word the
 //! corpus has never had, so the search vocabulary changes), `heading` (a new heading,
 //! so the search page's A–Ö register changes) or `page` (a copy of the routine added,
 //! then removed again, in turns).
+//!
+//! With `check` after EDIT, every rebuild's files are compared with a fresh build's.
 //!
 //! DIR is copied to a temporary folder first (it is not changed). Prints each stage of
 //! the first build and the median rebuild.
@@ -39,6 +41,7 @@ fn main() {
         ["line", "word", "heading", "page"].contains(&edit.as_str()),
         "EDIT: line, word, heading or page"
     );
+    let check = args.next().is_some_and(|a| a == "check");
     let work = tempfile::tempdir().unwrap();
     for d in ["data", "content", "themes"] {
         let p = Path::new(&src).join(d);
@@ -106,6 +109,19 @@ fn main() {
             report.timings
         );
         times.push(ms);
+        if check {
+            let mut cached: Vec<(String, Vec<u8>)> = files
+                .into_iter()
+                .map(|(p, b)| (p, std::sync::Arc::unwrap_or_clone(b)))
+                .collect();
+            cached.sort_by(|a, b| a.0.cmp(&b.0));
+            let fresh = pipeline::build(&opts).expect("fresh build").files;
+            assert!(cached == fresh, "rebuild {i} differs from a fresh build");
+            println!(
+                "rebuild {i}: the same {} files as a fresh build",
+                fresh.len()
+            );
+        }
     }
     times.sort_by(f64::total_cmp);
     if !times.is_empty() {
