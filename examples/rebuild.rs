@@ -1,7 +1,14 @@
 //! Times `serve`'s cached rebuild in-process, without the watcher: builds a portal once
 //! with a [`RenderCache`], then appends a line to one routine and rebuilds, N times.
 //!
-//!     cargo run --release --example rebuild -- DIR [ROUNDS]
+//!     cargo run --release --example rebuild -- DIR [ROUNDS] [EDIT] [check]
+//!
+//! EDIT is `line` (default: a line of known words), `word` (a line with a word the
+//! corpus has never had, so the search vocabulary changes), `heading` (a new heading,
+//! so the search page's A–Ö register changes) or `page` (a copy of the routine added,
+//! then removed again, in turns).
+//!
+//! With `check` after EDIT, every rebuild's files are compared with a fresh build's.
 //!
 //! DIR is copied to a temporary folder first (it is not changed). Prints each stage of
 //! the first build and the median rebuild.
@@ -29,6 +36,12 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let src = args.next().expect("usage: rebuild DIR [ROUNDS]");
     let rounds: usize = args.next().map(|r| r.parse().unwrap()).unwrap_or(10);
+    let edit = args.next().unwrap_or_else(|| "line".into());
+    assert!(
+        ["line", "word", "heading", "page"].contains(&edit.as_str()),
+        "EDIT: line, word, heading or page"
+    );
+    let check = args.next().is_some_and(|a| a == "check");
     let work = tempfile::tempdir().unwrap();
     for d in ["data", "content", "themes"] {
         let p = Path::new(&src).join(d);
@@ -61,8 +74,28 @@ fn main() {
     let mut times = Vec::new();
     for i in 0..rounds {
         let mut text = std::fs::read_to_string(&routine).unwrap();
-        text.push_str(&format!("\nRedigerad rad {i}.\n"));
-        std::fs::write(&routine, text).unwrap();
+        match edit.as_str() {
+            "word" => {
+                text.push_str(&format!("\nRedigerad rad med ordet xq{i}rutinord.\n"));
+                std::fs::write(&routine, text).unwrap();
+            }
+            "heading" => {
+                text.push_str(&format!("\n# Ny rubrik {i}\n\nRedigerad rad.\n"));
+                std::fs::write(&routine, text).unwrap();
+            }
+            "page" => {
+                let copy = routine.with_file_name("kopierad-rutin.md");
+                if i % 2 == 0 {
+                    std::fs::write(copy, text).unwrap();
+                } else {
+                    std::fs::remove_file(copy).unwrap();
+                }
+            }
+            _ => {
+                text.push_str(&format!("\nRedigerad rad {i}.\n"));
+                std::fs::write(&routine, text).unwrap();
+            }
+        }
         let t = Instant::now();
         let sink = Collect::default();
         let report = pipeline::build_into(&opts, &mut cache, &sink).expect("rebuild");
@@ -81,6 +114,19 @@ fn main() {
             report.timings
         );
         times.push(ms);
+        if check {
+            let mut cached: Vec<(String, Vec<u8>)> = files
+                .into_iter()
+                .map(|(p, b)| (p, std::sync::Arc::unwrap_or_clone(b)))
+                .collect();
+            cached.sort_by(|a, b| a.0.cmp(&b.0));
+            let fresh = pipeline::build(&opts).expect("fresh build").files;
+            assert!(cached == fresh, "rebuild {i} differs from a fresh build");
+            println!(
+                "rebuild {i}: the same {} files as a fresh build",
+                fresh.len()
+            );
+        }
     }
     times.sort_by(f64::total_cmp);
     if !times.is_empty() {

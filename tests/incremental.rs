@@ -22,13 +22,122 @@ fn opts(s: &TestSite) -> Options {
 
 /// Builds with the cache and checks the result against a fresh build.
 fn rebuild(s: &TestSite, cache: &mut RenderCache) -> RenderStats {
+    rebuild_files(s, cache);
+    cache.stats
+}
+
+/// [`rebuild`], returning the files.
+fn rebuild_files(s: &TestSite, cache: &mut RenderCache) -> Vec<(String, Vec<u8>)> {
     let cached = pipeline::build_cached(&opts(s), cache).expect("cached build");
     let fresh = pipeline::build(&opts(s)).expect("fresh build");
+    let names = |files: &[(String, Vec<u8>)]| -> Vec<String> {
+        files.iter().map(|f| f.0.clone()).collect()
+    };
     assert_eq!(
-        cached.files, fresh.files,
-        "a cached build equals a fresh one"
+        names(&cached.files),
+        names(&fresh.files),
+        "a cached build makes the same files as a fresh one"
     );
-    cache.stats
+    for (c, f) in cached.files.iter().zip(&fresh.files) {
+        assert!(c.1 == f.1, "{} differs from a fresh build's", c.0);
+    }
+    cached.files
+}
+
+/// The search index files (`sok/*.js`) with their contents.
+fn index_files(files: &[(String, Vec<u8>)]) -> Vec<(String, String)> {
+    files
+        .iter()
+        .filter(|f| f.0.starts_with("sok/") && f.0.ends_with(".js"))
+        .map(|f| (f.0.clone(), String::from_utf8_lossy(&f.1).into_owned()))
+        .collect()
+}
+
+/// How many of the index files in `after` were not in `before` (by name and bytes).
+fn new_index_files(before: &[(String, String)], after: &[(String, String)]) -> usize {
+    after.iter().filter(|f| !before.contains(f)).count()
+}
+
+/// Whether a word is in the search index (a term in some chunk).
+fn indexed(files: &[(String, String)], term: &str) -> bool {
+    files
+        .iter()
+        .any(|f| f.0.starts_with("sok/c") && f.1.contains(&format!("\"{term}\",\"")))
+}
+
+#[test]
+fn cached_search_index_equals_a_fresh_one_after_edits() {
+    let s = TestSite::copy("minimal");
+    let mut cache = RenderCache::default();
+    let mut before = index_files(&rebuild_files(&s, &mut cache));
+    let mut step = |what: &str, edit: &dyn Fn(&TestSite)| {
+        edit(&s);
+        let after = index_files(&rebuild_files(&s, &mut cache));
+        let changed = new_index_files(&before, &after);
+        assert!(changed > 0, "{what}: the index changed");
+        before = after;
+        before.clone()
+    };
+
+    // A routine gets a word nothing else has.
+    let ix = step("a new rare word", &|s| {
+        s.replace(
+            "content/testby/behorighet.md",
+            "| Steg | Vem |",
+            "Xylofonrutinen gäller alla.\n\n| Steg | Vem |",
+        )
+    });
+    assert!(indexed(&ix, "xylofonrutinen"));
+    // A compound whose parts are known words, and a new word that makes an old
+    // compound split (the vocabulary changes).
+    step("compounds", &|s| {
+        s.replace(
+            "content/testby/inloggning.md",
+            "Vid driftstopp",
+            "Vid driftstopp och nyckelkortsrutiner ska nyckelkort och rutiner",
+        )
+    });
+    // The rare word goes again: gone from the index.
+    let ix = step("a word disappears from the corpus", &|s| {
+        s.replace(
+            "content/testby/behorighet.md",
+            "Xylofonrutinen gäller alla.\n\n",
+            "",
+        )
+    });
+    assert!(!indexed(&ix, "xylofonrutinen"));
+    // A heading.
+    let ix = step("a heading", &|s| {
+        s.replace(
+            "content/testby/inloggning.md",
+            "# Planerade driftstopp",
+            "# Oplanerade avbrott",
+        )
+    });
+    assert!(indexed(&ix, "oplanerade"));
+    // A page added, then removed.
+    let ix = step("a page added", &|s| {
+        s.write(
+            "content/testby/ny.md",
+            "---\ntitle: Ny rutin om larmkedjor\nsummary: Larmkedjor.\n---\nLarmkedjan testas varje vecka.\n",
+        )
+    });
+    assert!(indexed(&ix, "larmkedjan"));
+    let ix = step("a page removed", &|s| {
+        std::fs::remove_file(s.path("content/testby/ny.md")).unwrap()
+    });
+    assert!(!indexed(&ix, "larmkedjan"));
+    // The municipality renamed (its name is in `meta.js` and in every page).
+    step("a municipality renamed", &|s| {
+        s.replace(
+            "data/kommuner/testby.yaml",
+            "name: Testby",
+            "name: Testköping",
+        )
+    });
+    // Nothing changed: the same files again.
+    let same = index_files(&rebuild_files(&s, &mut cache));
+    assert_eq!(new_index_files(&before, &same), 0);
 }
 
 #[test]

@@ -119,8 +119,16 @@ pub struct RenderCache {
     pages: HashMap<String, CachedPage>,
     /// What the search index learnt about the documents (`serve` only).
     index: Option<crate::search::IndexCache>,
+    /// What the search page's A–Ö register read from each document (`serve` only).
+    subjects: Option<crate::search::SubjectCache>,
     /// The JSON export and calendar files: (input key, bytes).
     files: HashMap<String, (u64, Bytes)>,
+    /// By municipality slug: the search documents of its contacts and e-services
+    /// (input key, documents), so unchanged ones reach the index as the same `Arc`s.
+    data_docs: HashMap<String, (u64, Vec<Arc<SearchDoc>>)>,
+    /// Each search document's part of the search page's fingerprint, in order, from
+    /// the last render (the `Arc`s kept so that pointer equality means the same text).
+    doc_prints: Vec<(Arc<SearchDoc>, u64)>,
     /// What the last render did.
     pub stats: RenderStats,
     /// The load stage's cache (`serve` only).
@@ -140,7 +148,10 @@ impl Default for RenderCache {
             markdown: HashMap::new(),
             pages: HashMap::new(),
             files: HashMap::new(),
+            data_docs: HashMap::new(),
+            doc_prints: Vec::new(),
             index: Some(crate::search::IndexCache::new()),
+            subjects: Some(crate::search::SubjectCache::default()),
             stats: RenderStats::default(),
             load: Some(crate::loader::LoadCache::default()),
         }
@@ -168,6 +179,7 @@ impl RenderCache {
             keep: false,
             index: None,
             load: None,
+            subjects: None,
             ..RenderCache::default()
         }
     }
@@ -315,35 +327,59 @@ impl Fingerprints {
     /// The search page's fingerprint: the site-wide inputs, every municipality (the
     /// filter lists them) and what the A–Ö register is made of: each document's address,
     /// title, kind, municipality and section headings, never its text.
-    fn search_page(&self, page: &Page, docs: &[Arc<SearchDoc>]) -> u64 {
-        let mut bytes: Vec<u8> = Vec::new();
-        for d in docs {
-            for part in [d.url.as_str(), d.title.as_str(), d.kind.as_str()] {
-                bytes.extend((part.len() as u64).to_le_bytes());
-                bytes.extend(part.as_bytes());
-            }
-            if let Some((slug, name)) = &d.municipality {
-                for part in [slug, name] {
-                    bytes.extend((part.len() as u64).to_le_bytes());
-                    bytes.extend(part.as_bytes());
+    ///
+    /// `old` has each document's hash from the last render, by position: a document
+    /// that is still the same `Arc` keeps its hash. Returns the fingerprint and the
+    /// hashes for the next render.
+    fn search_page(
+        &self,
+        page: &Page,
+        docs: &[Arc<SearchDoc>],
+        old: &[(Arc<SearchDoc>, u64)],
+    ) -> (u64, Vec<(Arc<SearchDoc>, u64)>) {
+        // A hash per document (in parallel, each from a small buffer), then of those.
+        let per_doc: Vec<(Arc<SearchDoc>, u64)> = docs
+            .par_iter()
+            .enumerate()
+            .map_init(Vec::new, |bytes: &mut Vec<u8>, (k, d)| {
+                if let Some((o, h)) = old.get(k)
+                    && Arc::ptr_eq(o, d)
+                {
+                    return (d.clone(), *h);
                 }
-            }
-            bytes.extend((d.sections.len() as u64).to_le_bytes());
-            for sec in &d.sections {
-                let anchor = sec.anchor.as_deref().unwrap_or("");
-                for part in [anchor, sec.heading.as_str()] {
-                    bytes.extend((part.len() as u64).to_le_bytes());
-                    bytes.extend(part.as_bytes());
+                bytes.clear();
+                let mut part = |p: &str| {
+                    bytes.extend_from_slice(&(p.len() as u64).to_le_bytes());
+                    bytes.extend_from_slice(p.as_bytes());
+                };
+                part(&d.url);
+                part(&d.title);
+                part(d.kind.as_str());
+                if let Some((slug, name)) = &d.municipality {
+                    part(slug);
+                    part(name);
                 }
-            }
-        }
-        content_hash(&[
+                bytes.extend_from_slice(&(d.sections.len() as u64).to_le_bytes());
+                for sec in &d.sections {
+                    bytes.extend_from_slice(&[u8::from(sec.anchor.is_some())]);
+                    let anchor = sec.anchor.as_deref().unwrap_or("");
+                    bytes.extend_from_slice(&(anchor.len() as u64).to_le_bytes());
+                    bytes.extend_from_slice(anchor.as_bytes());
+                    bytes.extend_from_slice(&(sec.heading.len() as u64).to_le_bytes());
+                    bytes.extend_from_slice(sec.heading.as_bytes());
+                }
+                (d.clone(), content_hash(&[bytes]))
+            })
+            .collect();
+        let bytes: Vec<u8> = per_doc.iter().flat_map(|h| h.1.to_le_bytes()).collect();
+        let print = content_hash(&[
             &self.global.to_le_bytes(),
             &self.all_municipalities.to_le_bytes(),
             page.path.as_bytes(),
             page.template.as_bytes(),
             &bytes,
-        ])
+        ]);
+        (print, per_doc)
     }
 
     /// A key for a file made from the site-wide inputs and the given input hashes.
@@ -618,13 +654,36 @@ fn render_inner(
     }
 
     let search_started = std::time::Instant::now();
-    docs.extend(data_docs(site).into_iter().map(Arc::new));
+    let old_data_docs = std::mem::take(&mut cache.data_docs);
+    for m in &site.municipalities {
+        let key = prints.as_ref().and_then(|f| {
+            f.key(
+                &format!("data-docs/{}", m.slug),
+                &[f.municipality_data.get(&m.slug)],
+            )
+        });
+        let made = match (key, old_data_docs.get(&m.slug)) {
+            (Some(k), Some((old, made))) if *old == k => made.clone(),
+            _ => data_docs(m).into_iter().map(Arc::new).collect(),
+        };
+        docs.extend(made.iter().cloned());
+        if let Some(k) = key {
+            cache.data_docs.insert(m.slug.clone(), (k, made));
+        }
+    }
+    drop(old_data_docs);
     if let Some(page) = &search_page {
         // In serve, the page is kept while the titles and headings it lists are the
         // same (an edit inside a section does not touch the A–Ö register).
-        let print = prints.as_ref().map(|f| f.search_page(page, &docs));
+        let old = std::mem::take(&mut cache.doc_prints);
+        let print = prints.as_ref().map(|f| {
+            let (print, per_doc) = f.search_page(page, &docs, &old);
+            cache.doc_prints = per_doc;
+            print
+        });
+        drop(old);
         let kept = print.is_some_and(|fp| old_pages.get(&page.path).is_some_and(|e| e.0 == fp));
-        let subjects = (!kept).then(|| subjects_json(&docs));
+        let subjects = (!kept).then(|| subjects_json(&docs, cache.subjects.as_mut()));
         render_one(usize::MAX, page, subjects, print)?;
     }
     stats.pages_rendered = pages_rendered.load(Relaxed);
@@ -637,9 +696,9 @@ fn render_inner(
     // Index files go to the sink as they are made; the first write error is kept.
     let index_files = AtomicUsize::new(0);
     let write_error: Mutex<Option<IoFailure>> = Mutex::new(None);
-    let emit = |path: String, bytes: Vec<u8>| {
+    let emit = |path: String, bytes: Bytes| {
         index_files.fetch_add(1, Relaxed);
-        if let Err(e) = sink.put(&path, Arc::new(bytes)) {
+        if let Err(e) = sink.put(&path, bytes) {
             write_error
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -817,47 +876,45 @@ fn build_tera(files: &[(String, String, String)]) -> Result<tera::Tera, Diagnost
     Ok(tera)
 }
 
-/// One search document per contact and e-service, so the type filter can find them
-/// (the pages themselves are read back as they are rendered).
-fn data_docs(site: &Site) -> Vec<SearchDoc> {
+/// One search document per contact and e-service of a municipality, so the type
+/// filter can find them (the pages themselves are read back as they are rendered).
+fn data_docs(m: &crate::model::MunicipalityEntry) -> Vec<SearchDoc> {
     use crate::search::{DocKind, Section};
     let mut docs = Vec::new();
-    for m in &site.municipalities {
-        let muni = Some((m.slug.clone(), m.data.name.clone()));
-        for c in &m.data.contacts {
-            let mut text = vec![c.purpose.clone()];
-            text.extend(c.phone.iter().map(|p| p.0.clone()));
-            text.extend(c.email.iter().map(|e| e.0.clone()));
-            text.extend(c.who_may_contact.clone());
-            text.extend(c.covers.iter().cloned());
-            docs.push(SearchDoc {
-                url: format!("{}/#kontakt-{}", m.slug, c.id),
-                title: c.name.clone(),
-                municipality: muni.clone(),
-                kind: DocKind::Contact,
-                sections: vec![Section {
-                    anchor: None,
-                    heading: c.name.clone(),
-                    text: text.join(" "),
-                }],
-            });
-        }
-        for e in &m.data.eservices {
-            let mut text = vec![e.orders.clone()];
-            text.extend(e.location.clone());
-            text.extend(e.note.clone());
-            docs.push(SearchDoc {
-                url: format!("{}/#e-tjanst-{}", m.slug, e.id),
-                title: e.name.clone(),
-                municipality: muni.clone(),
-                kind: DocKind::EService,
-                sections: vec![Section {
-                    anchor: None,
-                    heading: e.name.clone(),
-                    text: text.join(" "),
-                }],
-            });
-        }
+    let muni = Some((m.slug.clone(), m.data.name.clone()));
+    for c in &m.data.contacts {
+        let mut text = vec![c.purpose.clone()];
+        text.extend(c.phone.iter().map(|p| p.0.clone()));
+        text.extend(c.email.iter().map(|e| e.0.clone()));
+        text.extend(c.who_may_contact.clone());
+        text.extend(c.covers.iter().cloned());
+        docs.push(SearchDoc {
+            url: format!("{}/#kontakt-{}", m.slug, c.id),
+            title: c.name.clone(),
+            municipality: muni.clone(),
+            kind: DocKind::Contact,
+            sections: vec![Section {
+                anchor: None,
+                heading: c.name.clone(),
+                text: text.join(" "),
+            }],
+        });
+    }
+    for e in &m.data.eservices {
+        let mut text = vec![e.orders.clone()];
+        text.extend(e.location.clone());
+        text.extend(e.note.clone());
+        docs.push(SearchDoc {
+            url: format!("{}/#e-tjanst-{}", m.slug, e.id),
+            title: e.name.clone(),
+            municipality: muni.clone(),
+            kind: DocKind::EService,
+            sections: vec![Section {
+                anchor: None,
+                heading: e.name.clone(),
+                text: text.join(" "),
+            }],
+        });
     }
     docs
 }
@@ -867,8 +924,15 @@ fn data_docs(site: &Site) -> Vec<SearchDoc> {
 /// municipalities.
 const SUBJECT_ENTRIES: usize = 25;
 
-fn subjects_json(docs: &[Arc<SearchDoc>]) -> Value {
-    let letters: Vec<Value> = crate::search::subject_index(docs)
+fn subjects_json(
+    docs: &[Arc<SearchDoc>],
+    cache: Option<&mut crate::search::SubjectCache>,
+) -> Value {
+    let index = match cache {
+        Some(c) => crate::search::subject_index_cached(docs, c),
+        None => crate::search::subject_index(docs),
+    };
+    let letters: Vec<Value> = index
         .into_iter()
         .map(|(letter, terms)| {
             let terms: Vec<Value> = terms

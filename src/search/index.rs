@@ -136,7 +136,7 @@ impl Flags {
 }
 
 /// Tuning for [`build_index_with`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexOptions {
     /// A term chunk is closed once it reaches this many bytes (a single term with more
     /// postings gets a chunk of its own).
@@ -923,7 +923,7 @@ impl Analysis {
 
 /// What indexing does with one distinct word: its own term (if indexable) and the
 /// terms of its compound parts (indexable ones only).
-#[derive(Clone, Default)]
+#[derive(Clone, Default, PartialEq, Eq)]
 struct WordPlan {
     indexable: bool,
     parts: Vec<String>,
@@ -947,15 +947,20 @@ fn plan_word(vocab: &Vocabulary, word: &str) -> WordPlan {
 
 /// Post the occurrences of one analysis (its documents numbered from `base`), with
 /// `terms[g]` the (term, compound part terms) of global word `g` and `global[w]` the
-/// global word of the analysis' word `w`. Returns the postings sorted by term.
+/// global word of the analysis' word `w`; only the terms `t` with `only[t]`, if given.
+/// Returns the postings sorted by term.
 fn post_analysis(
     a: &Analysis,
     base: u32,
     global: &[u32],
     terms: &[(u32, Box<[u32]>)],
+    only: Option<&[bool]>,
 ) -> Vec<(u32, Postings)> {
     let mut map: FxMap<u32, Postings> = FxMap::default();
     let mut post = |term: u32, doc: u32, sec: u32, field: Field, part: bool| {
+        if only.is_some_and(|o| !o[term as usize]) {
+            return;
+        }
         let flag = match (part, field) {
             (false, Field::Title) => Flags::TITLE,
             (false, Field::Heading) => Flags::HEADING,
@@ -1004,12 +1009,15 @@ fn post_analysis(
 /// equal keys still sort the same way whatever the input order.
 fn sorted_docs<D: Borrow<SearchDoc>>(docs: &[D]) -> Vec<&SearchDoc> {
     let mut sorted: Vec<&SearchDoc> = docs.iter().map(Borrow::borrow).collect();
-    sorted.sort_by(|a, b| {
-        let ka = (a.municipality.as_ref().map(|m| &m.0), a.kind, &a.url);
-        let kb = (b.municipality.as_ref().map(|m| &m.0), b.kind, &b.url);
-        ka.cmp(&kb).then_with(|| a.cmp(b))
-    });
+    sorted.sort_by(|a, b| doc_order(a, b));
     sorted
+}
+
+/// The order of [`sorted_docs`].
+fn doc_order(a: &SearchDoc, b: &SearchDoc) -> std::cmp::Ordering {
+    let ka = (a.municipality.as_ref().map(|m| &m.0), a.kind, &a.url);
+    let kb = (b.municipality.as_ref().map(|m| &m.0), b.kind, &b.url);
+    ka.cmp(&kb).then_with(|| a.cmp(b))
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -1227,172 +1235,67 @@ pub fn build_index_into<D: Borrow<SearchDoc> + Sync>(docs: &[D], opts: &IndexOpt
         .map(|(r, part)| ((r * run) as u32, Analysis::of(part)))
         .collect();
     let units: Vec<(u32, &Analysis)> = analyses.iter().map(|(b, a)| (*b, a)).collect();
-    let mut plans = FxMap::default();
-    index_files(docs, &units, opts, &mut None, &mut plans, emit);
+    index_files(docs, &units, opts, emit);
 }
 
-/// Keeps what [`build_index`] learns about the documents, so that rebuilding the index
-/// after an edit (`serve`) only analyses the documents that changed. The output is the
-/// same as [`build_index_with`]'s for the same documents.
+/// Keeps what [`build_index`] made and everything it was made from, so that rebuilding
+/// the index after an edit (`serve`) redoes only what the edit can change (see
+/// `incremental` for how each output depends on the inputs). The output is the same as
+/// [`build_index_with`]'s for the same documents.
 ///
 /// Documents are analysed (tokenised) in runs: the documents of one municipality, at
 /// most [`CACHE_RUN`] at a time, so an edit re-analyses its municipality's run only.
-/// A run is keyed by its documents' titles and section texts (compared in full, not
-/// just hashed). Per distinct word, the compound split and its terms are kept for as
-/// long as the corpus' vocabulary stays the same; compound splits depend on it, so any
-/// change of the vocabulary re-plans every word (in parallel). Postings, chunks and
-/// fragments are rebuilt every time.
+/// A document is unchanged if it is the same `Arc` as in the last build, or equal to
+/// it. When documents are added, removed or renumbered, or the options change, the
+/// index is made again from the kept analyses.
 #[derive(Default)]
 pub struct IndexCache {
-    runs: FxMap<u64, Vec<CachedRun>>,
-    vocab: Option<(Vec<Box<str>>, Vocabulary)>,
-    plans: FxMap<Box<str>, WordPlan>,
+    state: Option<incremental::State>,
 }
-
-/// The texts of a run of documents and their analysis.
-type CachedRun = (Arc<Vec<DocText>>, Arc<Analysis>);
 
 /// At most this many documents per analysis run in an [`IndexCache`].
 pub const CACHE_RUN: usize = 32;
-
-/// The text of a document that its analysis depends on.
-#[derive(PartialEq, Eq)]
-struct DocText {
-    title: String,
-    sections: Vec<(String, String)>,
-}
-
-impl DocText {
-    fn of(doc: &SearchDoc) -> DocText {
-        DocText {
-            title: doc.title.clone(),
-            sections: doc
-                .sections
-                .iter()
-                .map(|s| (s.heading.clone(), s.text.clone()))
-                .collect(),
-        }
-    }
-
-    fn matches(&self, doc: &SearchDoc) -> bool {
-        self.title == doc.title
-            && self.sections.len() == doc.sections.len()
-            && self
-                .sections
-                .iter()
-                .zip(&doc.sections)
-                .all(|(a, b)| a.0 == b.heading && a.1 == b.text)
-    }
-}
-
-fn run_key(docs: &[&SearchDoc]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = FxHasher::default();
-    for doc in docs {
-        doc.title.hash(&mut h);
-        doc.sections.len().hash(&mut h);
-        for s in &doc.sections {
-            s.heading.hash(&mut h);
-            s.text.hash(&mut h);
-        }
-    }
-    h.finish()
-}
 
 impl IndexCache {
     pub fn new() -> IndexCache {
         IndexCache::default()
     }
 
-    /// [`build_index`], reusing what earlier calls analysed.
+    /// [`build_index`], reusing what earlier calls made.
     pub fn build<D: Borrow<SearchDoc> + Sync>(&mut self, docs: &[D]) -> Vec<(String, Vec<u8>)> {
         self.build_with(docs, &IndexOptions::default())
     }
 
-    /// [`build_index_with`], reusing what earlier calls analysed.
+    /// [`build_index_with`], reusing what earlier calls made. (The documents are
+    /// copied: [`IndexCache::build_into`] recognises unchanged ones by their `Arc`.)
     pub fn build_with<D: Borrow<SearchDoc> + Sync>(
         &mut self,
         docs: &[D],
         opts: &IndexOptions,
     ) -> Vec<(String, Vec<u8>)> {
-        collect_files(|emit| self.build_into(docs, opts, emit))
+        let docs: Vec<Arc<SearchDoc>> = docs.iter().map(|d| Arc::new(d.borrow().clone())).collect();
+        collect_files(|emit| self.build_into(&docs, opts, emit))
     }
 
-    /// [`build_index_into`], reusing what earlier calls analysed.
-    pub fn build_into<D: Borrow<SearchDoc> + Sync>(
-        &mut self,
-        docs: &[D],
-        opts: &IndexOptions,
-        emit: &Emit,
-    ) {
-        let docs = sorted_docs(docs);
-        let n_docs = u32::try_from(docs.len()).unwrap_or(u32::MAX);
-        let docs = &docs[..n_docs as usize];
-        // Runs: per municipality, at most CACHE_RUN documents.
-        let mut bounds: Vec<std::ops::Range<usize>> = Vec::new();
-        for (d, doc) in docs.iter().enumerate() {
-            let muni = doc.municipality.as_ref().map(|m| &m.0);
-            match bounds.last_mut() {
-                Some(r)
-                    if r.len() < CACHE_RUN
-                        && docs[r.start].municipality.as_ref().map(|m| &m.0) == muni =>
-                {
-                    r.end = d + 1
-                }
-                _ => bounds.push(d..d + 1),
+    /// [`build_index_into`], reusing what earlier calls made.
+    pub fn build_into(&mut self, docs: &[Arc<SearchDoc>], opts: &IndexOptions, emit: &Emit) {
+        let mut docs = docs.to_vec();
+        // Documents equal in this order are equal, so an unstable sort will do.
+        docs.sort_unstable_by(|a, b| doc_order(a, b));
+        docs.truncate(u32::MAX as usize);
+        match &mut self.state {
+            Some(st) if st.compatible(&docs, opts) => st.update(docs, emit),
+            _ => {
+                let old = self.state.take();
+                self.state = Some(incremental::State::build(docs, opts, old, emit));
             }
         }
-        let runs = &self.runs;
-        let found: Vec<(u64, Arc<Vec<DocText>>, Arc<Analysis>)> = bounds
-            .par_iter()
-            .map(|r| {
-                let part = &docs[r.clone()];
-                let key = run_key(part);
-                let hit = runs.get(&key).and_then(|v| {
-                    v.iter().find(|(t, _)| {
-                        t.len() == part.len() && t.iter().zip(part).all(|(t, d)| t.matches(d))
-                    })
-                });
-                match hit {
-                    Some((t, a)) => (key, t.clone(), a.clone()),
-                    None => (
-                        key,
-                        Arc::new(part.iter().map(|d| DocText::of(d)).collect()),
-                        Arc::new(Analysis::of(part)),
-                    ),
-                }
-            })
-            .collect();
-        let units: Vec<(u32, &Analysis)> = bounds
-            .iter()
-            .zip(&found)
-            .map(|(r, (_, _, a))| (r.start as u32, &**a))
-            .collect();
-        index_files(docs, &units, opts, &mut self.vocab, &mut self.plans, emit);
-        // Keep the analyses of these documents only.
-        let mut next: FxMap<u64, Vec<CachedRun>> = FxMap::default();
-        for (k, t, a) in found {
-            let v = next.entry(k).or_default();
-            if !v.iter().any(|(u, _)| Arc::ptr_eq(u, &t) || **u == *t) {
-                v.push((t, a));
-            }
-        }
-        self.runs = next;
     }
 }
 
 /// The index files from the documents (sorted) and their analyses: `(first document,
-/// analysis)` in document order, covering all documents. `plans` caches the
-/// [`WordPlan`] of each distinct word, valid for the vocabulary in `vocab_cache`
-/// (both are emptied when the vocabulary differs).
-fn index_files(
-    docs: &[&SearchDoc],
-    units: &[(u32, &Analysis)],
-    opts: &IndexOptions,
-    vocab_cache: &mut Option<(Vec<Box<str>>, Vocabulary)>,
-    plans: &mut FxMap<Box<str>, WordPlan>,
-    emit: &Emit,
-) {
+/// analysis)` in document order, covering all documents.
+fn index_files(docs: &[&SearchDoc], units: &[(u32, &Analysis)], opts: &IndexOptions, emit: &Emit) {
     // Distinct words of the whole corpus; each analysis' word ids mapped to them.
     let mut ids: FxMap<&str, u32> = FxMap::default();
     let mut words: Vec<&str> = Vec::new();
@@ -1418,35 +1321,18 @@ fn index_files(
     drop(ids);
 
     // The vocabulary compounds split against: every (plain or part) word in the corpus.
-    let mut vocab_words: Vec<&str> = words
+    let vocab_words: Vec<&str> = words
         .iter()
         .zip(&in_vocab)
         .filter(|(_, v)| **v)
         .map(|(w, _)| *w)
         .collect();
-    vocab_words.par_sort_unstable();
-    let same_vocab = vocab_cache.as_ref().is_some_and(|(w, _)| {
-        w.len() == vocab_words.len() && w.iter().zip(&vocab_words).all(|(a, b)| **a == **b)
-    });
-    if !same_vocab {
-        plans.clear();
-        let vocab = Vocabulary::from_words(&vocab_words);
-        *vocab_cache = Some((vocab_words.iter().map(|&w| w.into()).collect(), vocab));
-    }
+    let vocab = Vocabulary::from_words(&vocab_words);
     drop(vocab_words);
-    let vocab = &vocab_cache.as_ref().expect("vocabulary").1;
 
-    // What each distinct word posts (cached per word).
-    let missing: Vec<&str> = words
-        .iter()
-        .copied()
-        .filter(|w| !plans.contains_key(*w))
-        .collect();
-    let fresh: Vec<WordPlan> = missing.par_iter().map(|w| plan_word(vocab, w)).collect();
-    for (w, p) in missing.into_iter().zip(fresh) {
-        plans.insert(w.into(), p);
-    }
-    let plans: Vec<&WordPlan> = words.iter().map(|w| &plans[*w]).collect();
+    // What each distinct word posts.
+    let plans: Vec<WordPlan> = words.par_iter().map(|w| plan_word(&vocab, w)).collect();
+    drop(vocab);
 
     // Terms: indexable words and compound parts, numbered in index order: grouped by
     // stem key, in (stem, folded, term) order, JavaScript string order.
@@ -1514,7 +1400,7 @@ fn index_files(
     let postings: Vec<Vec<(u32, Postings)>> = units
         .par_iter()
         .zip(&globals)
-        .map(|((base, a), g)| post_analysis(a, *base, g, &word_terms))
+        .map(|((base, a), g)| post_analysis(a, *base, g, &word_terms, None))
         .collect();
     drop(globals);
 
@@ -1560,11 +1446,7 @@ fn index_files(
                     payload.push_str(",\"");
                     let mut prev = 0u32;
                     while e < entries.len() && entries[e].0 == t {
-                        for &(d, s, f) in entries[e].2 {
-                            push_varint(&mut payload, u64::from(d - prev));
-                            push_varint(&mut payload, u64::from(s) * 128 + u64::from(f & 0x7f));
-                            prev = d;
-                        }
+                        push_postings(&mut payload, &mut prev, entries[e].2);
                         e += 1;
                     }
                     payload.push('"');
@@ -1584,21 +1466,10 @@ fn index_files(
         .enumerate()
         .map(|(c, r)| {
             let part = &groups[r.clone()];
-            let len: usize = part.iter().map(|g| g.1.len() + 1).sum();
-            let mut payload = String::with_capacity(len + 8);
-            payload.push_str("{\"s\":[");
-            for (k, (_, g)) in part.iter().enumerate() {
-                if k > 0 {
-                    payload.push(',');
-                }
-                payload.push_str(g);
-            }
-            payload.push_str("]}");
-            let hash = short_hash(&payload, 8);
-            let name = format!("c{c}-{hash}.js");
+            let (hash, bytes) = chunk_file(c, part.iter().map(|g| g.1.as_str()));
             let first = stem_of(part[0].0).to_string();
             let last = stem_of(part[part.len() - 1].0).to_string();
-            emit(format!("{INDEX_DIR}/{name}"), js_file(&name, &payload));
+            emit(format!("{INDEX_DIR}/c{c}-{hash}.js"), Arc::new(bytes));
             (first, last, hash)
         })
         .collect();
@@ -1615,27 +1486,78 @@ fn index_files(
         .enumerate()
         .map(|(g, r)| {
             let part = &pieces[r.clone()];
-            let len: usize = part.iter().map(|p| p.len() + 1).sum();
-            let mut payload = String::with_capacity(len + 8);
-            payload.push_str("{\"d\":[");
-            for (k, p) in part.iter().enumerate() {
-                if k > 0 {
-                    payload.push(',');
-                }
-                payload.push_str(p);
-            }
-            payload.push_str("]}");
-            let hash = short_hash(&payload, FRAG_HASH_LEN);
-            let name = format!("f{g}-{hash}.js");
-            emit(format!("{INDEX_DIR}/{name}"), js_file(&name, &payload));
+            let (hash, bytes) = fragment_file(g, part.iter().map(String::as_str));
+            emit(format!("{INDEX_DIR}/f{g}-{hash}.js"), Arc::new(bytes));
             (hash, part.len())
         })
         .collect();
     drop(pieces);
+    let chunks = chunks_meta
+        .iter()
+        .map(|(f, l, h)| (f.as_str(), l.as_str(), h.as_str()));
+    let frags = frags.iter().map(|(h, n)| (h.as_str(), *n));
+    emit(
+        META_FILE.to_string(),
+        Arc::new(meta_file(docs, chunks, frags)),
+    );
+}
+
+/// Append a term's postings (see the module documentation) to `out`, `prev` being the
+/// document of the term's previous posting (0 before the first).
+fn push_postings(out: &mut String, prev: &mut u32, list: &[(u32, u32, u8)]) {
+    for &(d, s, f) in list {
+        push_varint(out, u64::from(d - *prev));
+        push_varint(out, u64::from(s) * 128 + u64::from(f & 0x7f));
+        *prev = d;
+    }
+}
+
+/// Payload `{"<key>":[part,part,…]}`.
+fn list_payload<'a>(key: &str, parts: impl Iterator<Item = &'a str> + Clone) -> String {
+    let len: usize = parts.clone().map(|p| p.len() + 1).sum();
+    let mut payload = String::with_capacity(len + key.len() + 8);
+    payload.push_str("{\"");
+    payload.push_str(key);
+    payload.push_str("\":[");
+    for (k, p) in parts.enumerate() {
+        if k > 0 {
+            payload.push(',');
+        }
+        payload.push_str(p);
+    }
+    payload.push_str("]}");
+    payload
+}
+
+/// Term chunk number `c` from its stem groups' payloads: (hash, file content); the
+/// file is `c<c>-<hash>.js`.
+fn chunk_file<'a>(c: usize, groups: impl Iterator<Item = &'a str> + Clone) -> (String, Vec<u8>) {
+    let payload = list_payload("s", groups);
+    let hash = short_hash(&payload, 8);
+    let bytes = js_file(&format!("c{c}-{hash}.js"), &payload);
+    (hash, bytes)
+}
+
+/// Fragment group number `g` from its documents' pieces: (hash, file content); the file
+/// is `f<g>-<hash>.js`.
+fn fragment_file<'a>(g: usize, pieces: impl Iterator<Item = &'a str> + Clone) -> (String, Vec<u8>) {
+    let payload = list_payload("d", pieces);
+    let hash = short_hash(&payload, FRAG_HASH_LEN);
+    let bytes = js_file(&format!("f{g}-{hash}.js"), &payload);
+    (hash, bytes)
+}
+
+/// `meta.js` from the documents (sorted), the chunks `(first stem, last stem, hash)`
+/// and the fragment groups `(hash, documents)`.
+fn meta_file<'a, D: Borrow<SearchDoc>>(
+    docs: &[D],
+    chunks: impl Iterator<Item = (&'a str, &'a str, &'a str)>,
+    frags: impl Iterator<Item = (&'a str, usize)>,
+) -> Vec<u8> {
     let mut frag_hashes = String::new();
     let mut frag_sizes: Vec<usize> = Vec::new();
     for (hash, n) in frags {
-        frag_hashes.push_str(&hash);
+        frag_hashes.push_str(hash);
         frag_sizes.push(n);
     }
 
@@ -1643,6 +1565,7 @@ fn index_files(
     let mut munis: Vec<(String, String, usize, usize)> = Vec::new();
     let mut kind_runs: Vec<(usize, usize)> = Vec::new();
     for (d, doc) in docs.iter().enumerate() {
+        let doc: &SearchDoc = doc.borrow();
         if let Some((slug, name)) = &doc.municipality {
             match munis.last_mut() {
                 Some(m) if &m.0 == slug => m.3 = d + 1,
@@ -1664,7 +1587,7 @@ fn index_files(
         "{{\"v\":{FORMAT_VERSION},\"docs\":{},\"chunks\":[",
         docs.len()
     );
-    for (k, (first, last, name)) in chunks_meta.iter().enumerate() {
+    for (k, (first, last, name)) in chunks.enumerate() {
         if k > 0 {
             meta.push(',');
         }
@@ -1709,12 +1632,12 @@ fn index_files(
     let stop: Vec<String> = stop.iter().map(|w| format!("\"{w}\"")).collect();
     meta.push_str(&stop.join(","));
     meta.push_str("]}");
-    emit(META_FILE.to_string(), js_file("meta.js", &meta));
+    js_file("meta.js", &meta)
 }
 
 /// Where [`build_index_into`] hands each index file as soon as it is made (from many
 /// threads at once).
-pub type Emit<'a> = dyn Fn(String, Vec<u8>) + Sync + 'a;
+pub type Emit<'a> = dyn Fn(String, Arc<Vec<u8>>) + Sync + 'a;
 
 /// Collects emitted files, sorted by path.
 fn collect_files(f: impl FnOnce(&Emit)) -> Vec<(String, Vec<u8>)> {
@@ -1723,7 +1646,7 @@ fn collect_files(f: impl FnOnce(&Emit)) -> Vec<(String, Vec<u8>)> {
         files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push((path, bytes))
+            .push((path, Arc::unwrap_or_clone(bytes)))
     });
     let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
     files.sort_by(|a, b| a.0.cmp(&b.0));
@@ -1836,24 +1759,69 @@ fn register_display(raw: &str) -> String {
 /// Swedish order (numbers first, then A–Z, Å, Ä, Ö), terms in Swedish order, entries by
 /// label. Inflected forms share an entry (by stem), written in their most common form.
 /// `url` is site-relative, with `#anchor` for a section heading.
-#[allow(clippy::type_complexity)]
-pub fn subject_index<D: Borrow<SearchDoc> + Sync>(
-    docs: &[D],
-) -> Vec<(String, Vec<(String, Vec<(String, String)>)>)> {
+pub fn subject_index<D: Borrow<SearchDoc> + Sync>(docs: &[D]) -> SubjectIndex {
     let docs = sorted_docs(docs);
-    // Per document, in parallel: its sources (label, url, collation key of the label)
-    // and the register words found in them (stem key, display form, source).
-    type Found = (Vec<(String, String, Vec<u8>)>, Vec<(String, String, u32)>);
+    let found = find_subjects(&docs, |_, _| None);
+    subjects_of(&found)
+}
+
+/// The A–Ö subject index: `(letter, [(term, [(label, url)])])`.
+pub type SubjectIndex = Vec<(String, Vec<(String, Vec<(String, String)>)>)>;
+
+/// What [`subject_index`] reads from one document: its sources (label, url, collation
+/// key of the label) and the register words found in them (stem key, display form,
+/// source).
+type Found = (Vec<(String, String, Vec<u8>)>, Vec<(String, String, u32)>);
+
+/// Keeps what [`subject_index_cached`] read from each document, so that the next call
+/// (`serve`) only reads the documents that are not the same `Arc` as before.
+#[derive(Default)]
+pub struct SubjectCache {
+    /// By position in document order.
+    docs: Vec<(Arc<SearchDoc>, Arc<Found>)>,
+}
+
+/// [`subject_index`], reading again only the documents that changed since the last
+/// call with this cache.
+pub fn subject_index_cached(docs: &[Arc<SearchDoc>], cache: &mut SubjectCache) -> SubjectIndex {
+    let mut sorted: Vec<Arc<SearchDoc>> = docs.to_vec();
+    sorted.sort_by(|a, b| doc_order(a, b));
+    let old = std::mem::take(&mut cache.docs);
+    let found = find_subjects(&sorted, |k, doc| {
+        old.get(k)
+            .filter(|(d, _)| Arc::ptr_eq(d, doc))
+            .map(|(_, f)| f.clone())
+    });
+    drop(old);
+    cache.docs = sorted.into_iter().zip(found.iter().cloned()).collect();
+    subjects_of(&found)
+}
+
+/// Per document (sorted), in parallel: what it gives the register, from `known(k, doc)`
+/// if that has it.
+fn find_subjects<D: Borrow<SearchDoc> + Sync>(
+    docs: &[D],
+    known: impl Fn(usize, &D) -> Option<Arc<Found>> + Sync,
+) -> Vec<Arc<Found>> {
     let run = docs.len().div_ceil(rayon::current_num_threads() * 4).max(1);
-    let found: Vec<Found> = docs
-        .par_chunks(run)
-        .flat_map_iter(|part| {
+    docs.par_chunks(run)
+        .enumerate()
+        .flat_map_iter(|(r, part)| {
             let mut cache = FxMap::default();
             part.iter()
-                .map(|doc| subject_words(doc, &mut cache))
+                .enumerate()
+                .map(|(k, doc)| {
+                    known(r * run + k, doc)
+                        .unwrap_or_else(|| Arc::new(subject_words(doc.borrow(), &mut cache)))
+                })
                 .collect::<Vec<_>>()
         })
-        .collect();
+        .collect()
+}
+
+/// The register from what each document (sorted) gives it.
+#[allow(clippy::type_complexity)]
+fn subjects_of(found: &[Arc<Found>]) -> SubjectIndex {
     // Every source ranked by (collation key, label, url); equal ones share a rank.
     let mut ranked: Vec<(u32, u32)> = found
         .iter()
@@ -1884,7 +1852,8 @@ pub fn subject_index<D: Borrow<SearchDoc> + Sync>(
 
     // stem key → (display form → count, entries as (document, source))
     let mut groups: FxMap<String, (BTreeMap<String, usize>, Vec<u32>)> = FxMap::default();
-    for (d, (_, words)) in found.iter().enumerate() {
+    for (d, f) in found.iter().enumerate() {
+        let words = &f.1;
         for (key, display, src) in words {
             let g = match groups.get_mut(key.as_str()) {
                 Some(g) => g,
@@ -2026,6 +1995,7 @@ fn subject_words(
     (sources, words)
 }
 
+mod incremental;
 #[cfg(test)]
 mod reference;
 #[cfg(test)]

@@ -6,6 +6,6 @@ pub mod index;
 pub mod text;
 
 pub use index::{
-    DocKind, IndexCache, IndexOptions, SearchDoc, Section, build_index, build_index_into,
-    build_index_with, extract_docs, subject_index,
+    DocKind, IndexCache, IndexOptions, SearchDoc, Section, SubjectCache, SubjectIndex, build_index,
+    build_index_into, build_index_with, extract_docs, subject_index, subject_index_cached,
 };

@@ -343,6 +343,36 @@ impl Vocabulary {
         v
     }
 
+    /// The keys [`Vocabulary::add`] adds for a word: its normalised form and its stem,
+    /// if they qualify. A vocabulary is the set of its words' keys, so it can be kept up
+    /// to date with [`Vocabulary::insert_key`] and [`Vocabulary::remove_key`] by
+    /// counting how many words give each key.
+    pub fn keys(word: &str) -> Option<(String, Option<String>)> {
+        Vocabulary::analyse(word)
+    }
+
+    /// Add a key from [`Vocabulary::keys`]: a normalised word, or (`stem`) a stem.
+    pub fn insert_key(&mut self, key: &str, stem: bool) {
+        let set = if stem {
+            &mut self.stems
+        } else {
+            &mut self.words
+        };
+        if !set.contains(key) {
+            set.insert(key.to_string());
+        }
+    }
+
+    /// Remove a key added with [`Vocabulary::insert_key`].
+    pub fn remove_key(&mut self, key: &str, stem: bool) {
+        let set = if stem {
+            &mut self.stems
+        } else {
+            &mut self.words
+        };
+        set.remove(key);
+    }
+
     /// What [`Vocabulary::add`] adds for a word: its normalised form and the stem, if
     /// they qualify.
     fn analyse(word: &str) -> Option<(String, Option<String>)> {
@@ -375,6 +405,13 @@ impl Vocabulary {
             return false;
         }
         self.words.contains(&f) || (n >= MIN_STEM_PART && self.stems.contains(&f))
+    }
+
+    /// Whether [`Vocabulary::split_compound`] of `word` can depend on `key` (a key of
+    /// [`Vocabulary::keys`]): it only asks about the folded substrings of the
+    /// lowercase word, so not unless `key` is a substring of `normalize(word)`.
+    pub fn split_may_use(normalized_word: &str, key: &str) -> bool {
+        normalized_word.contains(key)
     }
 
     /// Split a compound into known parts: "behörighetsansökan" → ["behörighet",
@@ -650,6 +687,97 @@ mod tests {
         assert_eq!(v.split_compound(""), None);
         assert_eq!(v.split_compound("hem"), None);
         assert_eq!(v.split_compound("hem tjänst"), None);
+    }
+
+    /// A vocabulary kept with `insert_key`/`remove_key` splits like one made with
+    /// `add`, and a split never depends on a key that is not a substring of the
+    /// normalised word (what `IndexCache` relies on to re-split only some words).
+    #[test]
+    fn splits_depend_only_on_keys_inside_the_word() {
+        let base = [
+            "skola",
+            "hem",
+            "tjänst",
+            "kort",
+            "läsare",
+            "behörighet",
+            "ansökan",
+            "lösenord",
+            "drift",
+            "stopp",
+            "nyckel",
+            "rutin",
+        ];
+        let extra = [
+            "barn",
+            "skolbarn",
+            "ola",
+            "arn",
+            "läs",
+            "kortl",
+            "ordning",
+            "hemtjänst",
+            "ans",
+            "ökan",
+            "sökan",
+            "nyckelkort",
+            "rutiner",
+            "Ärende",
+            "stoppet",
+            "tjänstbarn",
+        ];
+        let words = [
+            "skolbarnen",
+            "hemtjänstbarn",
+            "behörighetsansökan",
+            "nyckelkortsrutiner",
+            "kortläsare",
+            "lösenordsansökan",
+            "driftstoppet",
+            "sithskortläsarna",
+            "ärendehantering",
+        ];
+        let without = vocab(&base);
+        for e in extra {
+            let mut all = base.to_vec();
+            all.push(e);
+            let with = vocab(&all);
+            // The same vocabulary, kept by keys.
+            let mut kept = vocab(&base);
+            let (n, s) = Vocabulary::keys(e).expect("a vocabulary word");
+            kept.insert_key(&n, false);
+            if let Some(s) = &s {
+                kept.insert_key(s, true);
+            }
+            for w in words {
+                assert_eq!(kept.split_compound(w), with.split_compound(w), "{w} + {e}");
+                let nw = normalize(w);
+                let inside = Vocabulary::split_may_use(&nw, &n)
+                    || s.as_deref()
+                        .is_some_and(|s| Vocabulary::split_may_use(&nw, s));
+                if !inside {
+                    assert_eq!(
+                        with.split_compound(w),
+                        without.split_compound(w),
+                        "{w} + {e}"
+                    );
+                }
+            }
+            // And taken out again (the keys the base did not have already).
+            if !without.words.contains(&n) {
+                kept.remove_key(&n, false);
+            }
+            if let Some(s) = s.as_ref().filter(|s| !without.stems.contains(*s)) {
+                kept.remove_key(s, true);
+            }
+            for w in words {
+                assert_eq!(
+                    kept.split_compound(w),
+                    without.split_compound(w),
+                    "{w} - {e}"
+                );
+            }
+        }
     }
 
     #[test]

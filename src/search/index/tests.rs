@@ -859,3 +859,188 @@ fn index_cache_gives_the_same_bytes_after_edits() {
     check(&Vec::new(), "empty");
     check(&docs, "after empty");
 }
+
+/// An [`IndexCache`] fed `Arc`s (unchanged documents keep theirs, as in `serve`) gives
+/// the bytes of a fresh build after every kind of edit, one at a time and several at
+/// once: words and compounds coming and going (so compound splits change), headings,
+/// titles, documents added, removed and replaced by equal copies, municipalities
+/// renamed.
+#[test]
+fn index_cache_matches_fresh_builds_over_random_edits() {
+    let pool = [
+        "barn",
+        "skolbarnen",
+        "tjänst",
+        "läs",
+        "läsarkort",
+        "ordning",
+        "behörighetsordning",
+        "nyckelkortsrutiner",
+        "hem",
+        "hemtjänstbarn",
+        "SITHS-läsare",
+        "kortläsarna",
+        "driftstopp",
+        "Behörighet",
+        "zzyzx",
+    ];
+    for opts in [
+        IndexOptions {
+            chunk_bytes: 300,
+            fragment_bytes: 200,
+            excerpt_chars: 80,
+        },
+        IndexOptions::default(),
+    ] {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut docs: Vec<Arc<SearchDoc>> = odd_corpus().into_iter().map(Arc::new).collect();
+        let mut cache = IndexCache::new();
+        let mut fresh_word = 0;
+        for round in 0..120 {
+            let edits = if round % 10 == 9 { 3 } else { 1 };
+            let mut what = Vec::new();
+            for _ in 0..edits {
+                let d = next(docs.len());
+                let mut doc = (*docs[d]).clone();
+                let word = pool[next(pool.len())];
+                let kind = next(11);
+                what.push((kind, d, word));
+                match kind {
+                    // A word appended to a section (or the title).
+                    0 | 1 => match doc.sections.is_empty() {
+                        true => doc.title.push_str(&format!(" {word}")),
+                        false => {
+                            let s = next(doc.sections.len());
+                            doc.sections[s].text.push_str(&format!(" {word}"));
+                        }
+                    },
+                    // A word never seen before, sometimes a compound of known ones.
+                    2 => {
+                        fresh_word += 1;
+                        let w = if fresh_word % 2 == 0 {
+                            format!("{word}{}", pool[next(pool.len())])
+                        } else {
+                            format!("nyord{fresh_word}x")
+                        };
+                        doc.title.push_str(&format!(" {w}"));
+                    }
+                    // A word taken out of one document.
+                    3 => {
+                        for s in &mut doc.sections {
+                            s.text = s.text.replacen(word, "", 1);
+                        }
+                    }
+                    // A heading changed.
+                    4 if !doc.sections.is_empty() => {
+                        let s = next(doc.sections.len());
+                        doc.sections[s].heading = format!("Rubrik {word}");
+                    }
+                    // A word taken out of the whole corpus.
+                    5 => {
+                        for dk in &mut docs {
+                            let mut e = (**dk).clone();
+                            e.title = e.title.replace(word, "");
+                            for s in &mut e.sections {
+                                s.heading = s.heading.replace(word, "");
+                                s.text = s.text.replace(word, "");
+                            }
+                            if e != **dk {
+                                *dk = Arc::new(e);
+                            }
+                        }
+                        doc = (*docs[d]).clone();
+                    }
+                    // A document added.
+                    6 => {
+                        let mut extra = doc.clone();
+                        extra.url = format!("ny/{round}/");
+                        extra.title.push_str(" ny");
+                        docs.push(Arc::new(extra));
+                    }
+                    // A document removed.
+                    7 if docs.len() > 3 => {
+                        docs.remove(d);
+                        continue;
+                    }
+                    // A municipality renamed.
+                    8 => {
+                        if let Some((slug, _)) = doc.municipality.clone() {
+                            let name = format!("{slug} {round}");
+                            for dk in &mut docs {
+                                if dk.municipality.as_ref().is_some_and(|m| m.0 == slug) {
+                                    let mut e = (**dk).clone();
+                                    e.municipality = Some((slug.clone(), name.clone()));
+                                    *dk = Arc::new(e);
+                                }
+                            }
+                            doc = (*docs[d]).clone();
+                        }
+                    }
+                    // An equal copy; or a section added.
+                    9 => {}
+                    _ => doc.sections.push(Section {
+                        anchor: Some(format!("s{round}")),
+                        heading: format!("Ny {word}"),
+                        text: format!("{word} och {word}"),
+                    }),
+                }
+                docs[d] = Arc::new(doc);
+            }
+            let cached = collect_files(|emit| cache.build_into(&docs, &opts, emit));
+            let fresh = build_index_with(&docs, &opts);
+            assert!(
+                cached == fresh,
+                "round {round} ({what:?}, chunk_bytes {})",
+                opts.chunk_bytes
+            );
+        }
+    }
+}
+
+/// The cached A–Ö register equals a fresh one after edits (documents that are the same
+/// `Arc` are not read again).
+#[test]
+fn subject_index_cached_equals_a_fresh_one() {
+    let mut docs: Vec<Arc<SearchDoc>> = odd_corpus().into_iter().map(Arc::new).collect();
+    let mut cache = SubjectCache::default();
+    let mut check = |docs: &[Arc<SearchDoc>], what: &str| {
+        assert_eq!(
+            subject_index_cached(docs, &mut cache),
+            subject_index(docs),
+            "{what}"
+        );
+    };
+    check(&docs, "first");
+    check(&docs, "unchanged");
+    let edit = |docs: &mut Vec<Arc<SearchDoc>>, k: usize, f: &dyn Fn(&mut SearchDoc)| {
+        let mut d = (*docs[k]).clone();
+        f(&mut d);
+        docs[k] = Arc::new(d);
+    };
+    edit(&mut docs, 3, &|d| d.title = "Ny titel om Skolbarn".into());
+    check(&docs, "title");
+    edit(&mut docs, 0, &|d| {
+        d.sections[1].heading = "Ändrad rubrik SITHS".into()
+    });
+    check(&docs, "heading");
+    edit(&mut docs, 7, &|d| {
+        d.municipality = Some(("k1".into(), "Nytt namn".into()))
+    });
+    check(&docs, "municipality");
+    let extra = Arc::new(SearchDoc {
+        url: "k1/ny/".into(),
+        ..(*docs[5]).clone()
+    });
+    docs.insert(0, extra);
+    check(&docs, "added");
+    docs.remove(10);
+    check(&docs, "removed");
+    check(&[], "empty");
+    check(&docs, "after empty");
+}
