@@ -428,17 +428,61 @@ fn searchable(path: &str) -> bool {
 /// Renders the whole site, reusing and refreshing `cache`, handing each file to `sink` as soon as
 /// it is ready. On an error, some files may have gone to the sink already: `build`'s
 /// sink is a staging folder that is then thrown away.
+///
+/// In a one-shot build the site's file texts are let go once every page, the JSON
+/// export and the calendars are made: the search index, built last, reads only the
+/// search documents, and without the texts its peak is that much lower.
 pub fn render_cached(
-    site: &Site,
+    site: &mut Site,
     root: &Path,
     opts: &RenderOptions,
     cache: &mut RenderCache,
     sink: &dyn Sink,
 ) -> Result<RenderStats, RenderError> {
     let mut stats = RenderStats::default();
-    let result = render_inner(site, root, opts, cache, sink, &mut stats);
+    let result = render_inner(site, root, opts, cache, sink, &mut stats).and_then(|docs| {
+        if !cache.keep {
+            site.files = BTreeMap::new();
+        }
+        let t = std::time::Instant::now();
+        let r = search_index(&docs, cache, sink, &mut stats);
+        stats.search_time += t.elapsed();
+        r
+    });
     cache.stats = stats;
     result.map(|()| stats)
+}
+
+/// The search index: its files go to the sink as they are made; the first write error
+/// is kept.
+fn search_index(
+    docs: &[Arc<SearchDoc>],
+    cache: &mut RenderCache,
+    sink: &dyn Sink,
+    stats: &mut RenderStats,
+) -> Result<(), RenderError> {
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    let index_files = AtomicUsize::new(0);
+    let write_error: Mutex<Option<IoFailure>> = Mutex::new(None);
+    let emit = |path: String, bytes: Bytes| {
+        index_files.fetch_add(1, Relaxed);
+        if let Err(e) = sink.put(&path, bytes) {
+            write_error
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get_or_insert(e);
+        }
+    };
+    let index_opts = crate::search::IndexOptions::default();
+    match &mut cache.index {
+        Some(ix) => ix.build_into(docs, &index_opts, &emit),
+        None => crate::search::build_index_into(docs, &index_opts, &emit),
+    }
+    if let Some(e) = write_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(e.into());
+    }
+    stats.files += index_files.load(Relaxed);
+    Ok(())
 }
 
 fn render_inner(
@@ -448,7 +492,7 @@ fn render_inner(
     cache: &mut RenderCache,
     sink: &dyn Sink,
     stats: &mut RenderStats,
-) -> Result<(), RenderError> {
+) -> Result<Vec<Arc<SearchDoc>>, RenderError> {
     use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
     let theme_files = theme::load(root).map_err(Diagnostics::from)?;
     let theme_hash = {
@@ -691,32 +735,10 @@ fn render_inner(
     if keep {
         cache.pages = std::mem::take(&mut *new_pages.lock().unwrap_or_else(|e| e.into_inner()));
     }
-
-    // The search index, then every other file.
-    // Index files go to the sink as they are made; the first write error is kept.
-    let index_files = AtomicUsize::new(0);
-    let write_error: Mutex<Option<IoFailure>> = Mutex::new(None);
-    let emit = |path: String, bytes: Bytes| {
-        index_files.fetch_add(1, Relaxed);
-        if let Err(e) = sink.put(&path, bytes) {
-            write_error
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .get_or_insert(e);
-        }
-    };
-    let index_opts = crate::search::IndexOptions::default();
-    match &mut cache.index {
-        Some(ix) => ix.build_into(&docs, &index_opts, &emit),
-        None => crate::search::build_index_into(&docs, &index_opts, &emit),
-    }
-    drop(docs);
-    if let Some(e) = write_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        return Err(e.into());
-    }
-    stats.files += index_files.load(Relaxed);
-    let mut rest: Vec<(String, Bytes)> = Vec::new();
     stats.search_time = search_started.elapsed();
+
+    // Every other file; the search index comes last (see `render_cached`).
+    let mut rest: Vec<(String, Bytes)> = Vec::new();
     for (name, text, _) in &theme_files {
         if let Some(path) = name.strip_prefix("static/") {
             rest.push((
@@ -751,7 +773,7 @@ fn render_inner(
     stats.files += rest.len();
     rest.into_par_iter()
         .try_for_each(|(p, b)| sink.put(&p, b))?;
-    Ok(())
+    Ok(docs)
 }
 
 /// A file made by one job, and the key of its inputs when `serve` may reuse it.
