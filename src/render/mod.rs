@@ -129,6 +129,8 @@ pub struct RenderCache {
     /// Each search document's part of the search page's fingerprint, in order, from
     /// the last render (the `Arc`s kept so that pointer equality means the same text).
     doc_prints: Vec<(Arc<SearchDoc>, u64)>,
+    /// What the fingerprints keep between renders.
+    prints: PrintCache,
     /// What the last render did.
     pub stats: RenderStats,
     /// The load stage's cache (`serve` only).
@@ -150,6 +152,7 @@ impl Default for RenderCache {
             files: HashMap::new(),
             data_docs: HashMap::new(),
             doc_prints: Vec::new(),
+            prints: PrintCache::default(),
             index: Some(crate::search::IndexCache::new()),
             subjects: Some(crate::search::SubjectCache::default()),
             stats: RenderStats::default(),
@@ -222,6 +225,38 @@ pub fn content_hash(parts: &[&[u8]]) -> u64 {
     h ^ (h >> 32)
 }
 
+/// Each source file's hashes from the last render, sorted by path: (path, text, hash of
+/// path and text). While the load stage hands over the same `Arc` for a file, its hash
+/// is kept (`serve` only).
+type FileHashes = Vec<(String, Arc<str>, u64)>;
+
+/// A municipality's part of the fingerprints, with what it was computed from: kept while
+/// its data file, routines and providers are the same `Arc`s and none of their files
+/// changed.
+struct MunicipalityPrint {
+    path: String,
+    data_arc: Arc<crate::model::Municipality>,
+    routines: Vec<Arc<Routine>>,
+    providers: Vec<Arc<crate::model::Provider>>,
+    /// Its data file, routines' front matter and providers.
+    summary: u64,
+    /// Its data file only.
+    data: u64,
+    /// Its data file, whole routines and providers.
+    full: u64,
+    /// By routine source path: the routine's whole file.
+    routine: HashMap<String, u64>,
+    /// The sum of its data file's and routines' file hashes (see `Fingerprints::new`).
+    own: u64,
+}
+
+/// What the fingerprints keep between renders (`serve` only).
+#[derive(Default)]
+struct PrintCache {
+    files: FileHashes,
+    municipalities: HashMap<String, MunicipalityPrint>,
+}
+
 /// The inputs a page is made from, as hashes, so `serve` can tell which pages an edit
 /// touches without building every page's context. Pages of one municipality depend on the
 /// site-wide inputs (site settings, systems, theme, link style, "now", the set of pages)
@@ -233,95 +268,182 @@ struct Fingerprints {
     global: u64,
     /// Every municipality's data file, providers and routines' front matter.
     all_municipalities: u64,
-    /// By municipality slug: its data file, routines and providers.
-    municipality: HashMap<String, u64>,
-    /// By municipality slug: its data file only.
-    municipality_data: HashMap<String, u64>,
-    /// By municipality slug: its data file, whole routines and providers.
-    municipality_full: HashMap<String, u64>,
-    /// By routine source path.
-    routine: HashMap<String, u64>,
+    /// By municipality slug.
+    municipalities: HashMap<String, MunicipalityPrint>,
     /// By provider id.
     provider: HashMap<String, u64>,
 }
 
 impl Fingerprints {
-    fn new(site: &Site, theme_hash: u64, page_set_hash: u64, links: &str) -> Fingerprints {
-        let text = |path: &str| site.files.get(path).map(|t| t.as_bytes()).unwrap_or(b"");
-        let mut own: HashSet<&str> = HashSet::new();
-        let mut routine = HashMap::new();
-        let mut municipality = HashMap::new();
-        let mut municipality_data = HashMap::new();
-        let mut municipality_full = HashMap::new();
-        let provider: HashMap<String, u64> = site
-            .providers
-            .iter()
-            .map(|p| {
-                own.insert(&p.path);
-                (
-                    p.id.clone(),
-                    content_hash(&[p.path.as_bytes(), text(&p.path)]),
-                )
-            })
-            .collect();
+    /// Computes the fingerprints, reusing what `cache` kept from the last render for
+    /// files and municipalities that are unchanged; [`Fingerprints::keep`] puts the
+    /// result back.
+    fn new(
+        site: &Site,
+        theme_hash: u64,
+        page_set_hash: u64,
+        links: &str,
+        cache: &mut PrintCache,
+    ) -> Fingerprints {
+        // Each file's hash: a walk along the old list and the (sorted) file map at once.
+        let old = std::mem::take(&mut cache.files);
+        let mut files: FileHashes = Vec::with_capacity(site.files.len());
+        let mut changed: BTreeSet<&str> = BTreeSet::new();
+        let mut old = old.into_iter().peekable();
+        // The sum of every file's hash; the files no municipality or provider owns are
+        // this minus theirs.
+        let mut total: u64 = 0;
+        let mut removed = false;
+        for (path, text) in &site.files {
+            while old.next_if(|o| o.0.as_str() < path.as_str()).is_some() {
+                removed = true;
+            }
+            let entry = match old.next_if(|o| o.0 == *path) {
+                Some(o) if Arc::ptr_eq(&o.1, text) => o,
+                _ => {
+                    changed.insert(path);
+                    let h = content_hash(&[path.as_bytes(), text.as_bytes()]);
+                    (path.clone(), text.clone(), h)
+                }
+            };
+            total = total.wrapping_add(entry.2);
+            files.push(entry);
+        }
+        // A file was removed: no municipality keeps its print by pointers alone.
+        removed |= old.next().is_some();
+        let file_hash = |path: &str| -> u64 {
+            match files.binary_search_by(|e| e.0.as_str().cmp(path)) {
+                Ok(i) => files[i].2,
+                Err(_) => content_hash(&[path.as_bytes()]),
+            }
+        };
         let combine = |parts: &[u64]| {
             let bytes: Vec<u8> = parts.iter().flat_map(|h| h.to_le_bytes()).collect();
             content_hash(&[&bytes])
         };
+        let mut provider: HashMap<String, u64> = HashMap::with_capacity(site.providers.len());
+        let mut providers_of: HashMap<&str, Vec<&crate::model::ProviderEntry>> = HashMap::new();
+        let mut own_total: u64 = 0;
+        for p in &site.providers {
+            let h = file_hash(&p.path);
+            own_total = own_total.wrapping_add(h);
+            provider.insert(p.id.clone(), h);
+            providers_of
+                .entry(p.data.municipality.as_str())
+                .or_default()
+                .push(p);
+        }
+        let mut municipalities = std::mem::take(&mut cache.municipalities);
+        let no_providers = Vec::new();
+        let unchanged = |path: &str| changed.is_empty() || !changed.contains(path);
         for m in &site.municipalities {
-            own.insert(&m.path);
+            let ps = providers_of.get(m.slug.as_str()).unwrap_or(&no_providers);
+            let kept = municipalities.get(&m.slug).is_some_and(|o| {
+                !removed
+                    && o.path == m.path
+                    && Arc::ptr_eq(&o.data_arc, &m.data)
+                    && o.routines.len() == m.routines.len()
+                    && o.routines
+                        .iter()
+                        .zip(&m.routines)
+                        .all(|(a, b)| Arc::ptr_eq(a, b))
+                    && o.providers.len() == ps.len()
+                    && o.providers
+                        .iter()
+                        .zip(ps)
+                        .all(|(a, b)| Arc::ptr_eq(a, &b.data))
+                    && (changed.is_empty()
+                        || (unchanged(&m.path)
+                            && m.routines.iter().all(|r| unchanged(&r.path))
+                            && ps.iter().all(|p| unchanged(&p.path))))
+            });
+            if kept {
+                continue;
+            }
+            let text = |path: &str| site.files.get(path).map(|t| t.as_bytes()).unwrap_or(b"");
             let data = content_hash(&[text(&m.path)]);
+            let mut own = file_hash(&m.path);
             let mut parts: Vec<u64> = vec![data];
             let mut full: Vec<u64> = vec![data];
+            let mut routine = HashMap::with_capacity(m.routines.len());
             for r in &m.routines {
-                own.insert(&r.path);
-                let t = text(&r.path);
-                let whole = content_hash(&[r.path.as_bytes(), t]);
+                let whole = file_hash(&r.path);
+                own = own.wrapping_add(whole);
                 routine.insert(r.path.clone(), whole);
                 full.push(whole);
                 // Other pages show a routine's front matter, never its body.
+                let t = text(&r.path);
                 parts.push(content_hash(&[
                     r.path.as_bytes(),
                     t.get(..r.body_offset).unwrap_or(t),
                 ]));
             }
-            for p in site
-                .providers
-                .iter()
-                .filter(|p| p.data.municipality.as_str() == m.slug)
-            {
+            for p in ps {
                 parts.push(provider[&p.id]);
                 full.push(provider[&p.id]);
             }
-            municipality.insert(m.slug.clone(), combine(&parts));
-            municipality_full.insert(m.slug.clone(), combine(&full));
-            municipality_data.insert(m.slug.clone(), data);
+            municipalities.insert(
+                m.slug.clone(),
+                MunicipalityPrint {
+                    path: m.path.clone(),
+                    data_arc: m.data.clone(),
+                    routines: m.routines.clone(),
+                    providers: ps.iter().map(|p| p.data.clone()).collect(),
+                    summary: combine(&parts),
+                    data,
+                    full: combine(&full),
+                    routine,
+                    own,
+                },
+            );
         }
-        let mut parts: Vec<&[u8]> = Vec::new();
-        for (path, t) in &site.files {
-            if !own.contains(path.as_str()) {
-                parts.push(path.as_bytes());
-                parts.push(t.as_bytes());
-            }
+        if municipalities.len() > site.municipalities.len() {
+            let slugs: HashSet<&str> = site
+                .municipalities
+                .iter()
+                .map(|m| m.slug.as_str())
+                .collect();
+            municipalities.retain(|slug, _| slugs.contains(slug.as_str()));
         }
         let all: Vec<u64> = site
             .municipalities
             .iter()
-            .map(|m| municipality[&m.slug])
+            .map(|m| {
+                let p = &municipalities[&m.slug];
+                own_total = own_total.wrapping_add(p.own);
+                p.summary
+            })
             .collect();
         let all_municipalities = combine(&all);
+        // Every file no municipality or provider owns (site settings, systems): its
+        // path and text, through the sum of their hashes.
+        let rest = total.wrapping_sub(own_total).to_le_bytes();
         let now = site.now.as_nanosecond().to_le_bytes();
         let (th, ph) = (theme_hash.to_le_bytes(), page_set_hash.to_le_bytes());
-        parts.extend([&th[..], &ph[..], &now[..], links.as_bytes()]);
+        cache.files = files;
         Fingerprints {
-            global: content_hash(&parts),
+            global: content_hash(&[&rest, &th, &ph, &now, links.as_bytes()]),
             all_municipalities,
-            municipality,
-            municipality_data,
-            municipality_full,
-            routine,
+            municipalities,
             provider,
         }
+    }
+
+    /// Hands what is worth keeping back to the cache for the next render.
+    fn keep(self, cache: &mut PrintCache) {
+        cache.municipalities = self.municipalities;
+    }
+
+    fn municipality(&self, slug: &str) -> Option<&u64> {
+        self.municipalities.get(slug).map(|m| &m.summary)
+    }
+
+    fn municipality_data(&self, slug: &str) -> Option<&u64> {
+        self.municipalities.get(slug).map(|m| &m.data)
+    }
+
+    fn municipality_full(&self, slug: &str) -> Option<&u64> {
+        self.municipalities.get(slug).map(|m| &m.full)
     }
 
     /// The search page's fingerprint: the site-wide inputs, every municipality (the
@@ -400,11 +522,11 @@ impl Fingerprints {
         };
         match page.spec {
             Spec::Municipality(m) | Spec::Checklist(m) | Spec::Provider(m, _) => {
-                Some(h(&[*self.municipality.get(&m.slug)?]))
+                Some(h(&[*self.municipality(&m.slug)?]))
             }
             Spec::Routine(m, r) => Some(h(&[
-                *self.municipality_data.get(&m.slug)?,
-                *self.routine.get(&r.path)?,
+                *self.municipality_data(&m.slug)?,
+                *self.municipalities.get(&m.slug)?.routine.get(&r.path)?,
             ])),
             // The home page and the system pages show every municipality's data and
             // routine titles, never a routine's body.
@@ -474,11 +596,14 @@ fn render_inner(
         content_hash(&parts)
     };
     let links = format!("{:?}", opts.links);
-    let prints = keep.then(|| Fingerprints::new(site, theme_hash, page_set_hash, &links));
+    let prints =
+        keep.then(|| Fingerprints::new(site, theme_hash, page_set_hash, &links, &mut cache.prints));
 
     // Markdown: rendered with the page in a one-shot build; kept by source path for serve.
+    // Entries whose inputs are unchanged stay in the map; new ones are added after the
+    // pages are done, and those of routines that are gone are dropped.
     let old_markdown = std::mem::take(&mut cache.markdown);
-    let new_markdown: Mutex<HashMap<String, CachedMarkdown>> = Mutex::new(HashMap::new());
+    let new_markdown: Mutex<Vec<(String, CachedMarkdown)>> = Mutex::new(Vec::new());
     let markdown_diags: Mutex<Vec<(usize, Vec<Diagnostic>)>> = Mutex::new(Vec::new());
     let markdown_rendered = AtomicUsize::new(0);
     let body_of = |idx: usize, r: &Routine| -> Arc<String> {
@@ -492,12 +617,12 @@ fn render_inner(
         } else {
             0
         };
-        let (html, d) = match old_markdown.get(&r.path) {
-            Some((h, html, d)) if keep && *h == key => (html.clone(), d.clone()),
+        let (html, d, fresh) = match old_markdown.get(&r.path) {
+            Some((h, html, d)) if keep && *h == key => (html.clone(), d.clone(), false),
             _ => {
                 markdown_rendered.fetch_add(1, Relaxed);
                 let (html, d) = routine_html(r, &site.files, &page_set);
-                (Arc::new(html), d)
+                (Arc::new(html), d, true)
             }
         };
         if !d.is_empty() {
@@ -506,11 +631,11 @@ fn render_inner(
                 .unwrap_or_else(|e| e.into_inner())
                 .push((idx, d.clone()));
         }
-        if keep {
+        if keep && fresh {
             new_markdown
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .insert(r.path.clone(), (key, html.clone(), d));
+                .push((r.path.clone(), (key, html.clone(), d)));
         }
         html
     };
@@ -521,17 +646,18 @@ fn render_inner(
         .iter()
         .position(|p| p.path == SEARCH_PAGE)
         .map(|i| pages.remove(i));
-    let old_pages = std::mem::take(&mut cache.pages);
-    let new_pages: Mutex<HashMap<String, CachedPage>> = Mutex::new(HashMap::new());
+    // As with Markdown: unchanged pages stay in the map, new ones are added at the end.
+    let mut old_pages = std::mem::take(&mut cache.pages);
     let pages_rendered = AtomicUsize::new(0);
     let files = AtomicUsize::new(0);
 
-    // Renders one page (or reuses it), hands it to the sink and returns its search doc.
+    // Renders one page (or reuses it), hands it to the sink and returns its search doc,
+    // and the page for the cache when it is new (`serve` only).
     let render_one = |idx: usize,
                       p: &Page,
                       subjects: Option<Value>,
                       given: Option<u64>|
-     -> Result<Option<Arc<SearchDoc>>, RenderError> {
+     -> Result<(Option<Arc<SearchDoc>>, Option<CachedPage>), RenderError> {
         PAGES_RENDERED.fetch_add(1, Relaxed);
         let print = given.or_else(|| prints.as_ref().and_then(|f| f.of(p)));
         if let Some(fp) = print
@@ -539,15 +665,11 @@ fn render_inner(
             && *h == fp
         {
             if let Spec::Routine(_, r) = p.spec {
-                // Keep the routine's Markdown for the next render: the fingerprint covers
-                // its file and the page set, so the entry is still right.
+                // The routine's Markdown stays in the cache for the next render (the
+                // fingerprint covers its file and the page set, so the entry is still
+                // right); its diagnostics are reported again.
                 match old_markdown.get(&r.path) {
-                    Some(entry) if entry.2.is_empty() => {
-                        new_markdown
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .insert(r.path.clone(), entry.clone());
-                    }
+                    Some(entry) if entry.2.is_empty() => {}
                     _ => {
                         body_of(idx, r);
                     }
@@ -555,11 +677,7 @@ fn render_inner(
             }
             files.fetch_add(1, Relaxed);
             sink.put(&p.path, bytes.clone())?;
-            new_pages
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(p.path.clone(), (fp, bytes.clone(), doc.clone()));
-            return Ok(doc.clone());
+            return Ok((doc.clone(), None));
         }
         let body = match p.spec {
             Spec::Routine(_, r) => Some(body_of(idx, r)),
@@ -588,11 +706,7 @@ fn render_inner(
         {
             files.fetch_add(1, Relaxed);
             sink.put(&p.path, bytes.clone())?;
-            new_pages
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(p.path.clone(), (key, bytes.clone(), doc.clone()));
-            return Ok(doc.clone());
+            return Ok((doc.clone(), None));
         }
         pages_rendered.fetch_add(1, Relaxed);
         let ctx =
@@ -615,17 +729,11 @@ fn render_inner(
         let bytes: Bytes = Arc::new(html.into_bytes());
         files.fetch_add(1, Relaxed);
         sink.put(&p.path, bytes.clone())?;
-        if keep {
-            new_pages
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(p.path.clone(), (key, bytes, doc.clone()));
-        }
-        Ok(doc)
+        Ok((doc.clone(), keep.then(|| (key, bytes, doc))))
     };
 
     stats.pages_total = pages.len() + usize::from(search_page.is_some());
-    let rendered: Vec<Result<Option<Arc<SearchDoc>>, RenderError>> = pages
+    let rendered: Vec<Result<(Option<Arc<SearchDoc>>, Option<CachedPage>), RenderError>> = pages
         .par_iter()
         .enumerate()
         .map(|(i, p)| render_one(i, p, None, None))
@@ -639,18 +747,22 @@ fn render_inner(
     for (_, d) in md {
         d.into_iter().for_each(|x| diags.push(x));
     }
-    if keep {
-        // Kept even when the render fails: each entry is still right for its inputs, so
-        // the rebuild after the fix does not start from nothing.
-        cache.markdown =
-            std::mem::take(&mut *new_markdown.lock().unwrap_or_else(|e| e.into_inner()));
-    }
+    let fresh_markdown =
+        std::mem::take(&mut *new_markdown.lock().unwrap_or_else(|e| e.into_inner()));
     if diags.has_errors() {
+        if keep {
+            // Kept even when the render fails: each entry is still right for its
+            // inputs, so the rebuild after the fix does not start from nothing.
+            cache.markdown = merge_markdown(site, old_markdown, fresh_markdown);
+        }
         return Err(RenderError::Content(diags));
     }
     let mut docs: Vec<Arc<SearchDoc>> = Vec::new();
-    for r in rendered {
-        docs.extend(r?);
+    let mut fresh_pages: Vec<(usize, CachedPage)> = Vec::new();
+    for (i, r) in rendered.into_iter().enumerate() {
+        let (doc, fresh) = r?;
+        docs.extend(doc);
+        fresh_pages.extend(fresh.map(|f| (i, f)));
     }
 
     let search_started = std::time::Instant::now();
@@ -659,7 +771,7 @@ fn render_inner(
         let key = prints.as_ref().and_then(|f| {
             f.key(
                 &format!("data-docs/{}", m.slug),
-                &[f.municipality_data.get(&m.slug)],
+                &[f.municipality_data(&m.slug)],
             )
         });
         let made = match (key, old_data_docs.get(&m.slug)) {
@@ -684,12 +796,27 @@ fn render_inner(
         drop(old);
         let kept = print.is_some_and(|fp| old_pages.get(&page.path).is_some_and(|e| e.0 == fp));
         let subjects = (!kept).then(|| subjects_json(&docs, cache.subjects.as_mut()));
-        render_one(usize::MAX, page, subjects, print)?;
+        let (_, fresh) = render_one(usize::MAX, page, subjects, print)?;
+        if let Some(f) = fresh {
+            old_pages.insert(page.path.clone(), f);
+        }
     }
     stats.pages_rendered = pages_rendered.load(Relaxed);
     stats.files = files.load(Relaxed);
     if keep {
-        cache.pages = std::mem::take(&mut *new_pages.lock().unwrap_or_else(|e| e.into_inner()));
+        cache.markdown = merge_markdown(site, old_markdown, fresh_markdown);
+        for (i, f) in fresh_pages {
+            old_pages.insert(pages[i].path.clone(), f);
+        }
+        if old_pages.len() > stats.pages_total {
+            let current: HashSet<&str> = pages
+                .iter()
+                .chain(&search_page)
+                .map(|p| p.path.as_str())
+                .collect();
+            old_pages.retain(|path, _| current.contains(path.as_str()));
+        }
+        cache.pages = old_pages;
     }
 
     // The search index, then every other file.
@@ -748,10 +875,33 @@ fn render_inner(
         }
         rest.push((path, bytes));
     }
+    if let Some(f) = prints {
+        f.keep(&mut cache.prints);
+    }
     stats.files += rest.len();
     rest.into_par_iter()
         .try_for_each(|(p, b)| sink.put(&p, b))?;
     Ok(())
+}
+
+/// The Markdown cache for the next render: the entries kept from the last one with the
+/// new ones added, without those of routines that are gone.
+fn merge_markdown(
+    site: &Site,
+    mut kept: HashMap<String, CachedMarkdown>,
+    fresh: Vec<(String, CachedMarkdown)>,
+) -> HashMap<String, CachedMarkdown> {
+    kept.extend(fresh);
+    let total: usize = site.municipalities.iter().map(|m| m.routines.len()).sum();
+    if kept.len() > total {
+        let current: HashSet<&str> = site
+            .municipalities
+            .iter()
+            .flat_map(|m| m.routines.iter().map(|r| r.path.as_str()))
+            .collect();
+        kept.retain(|path, _| current.contains(path.as_str()));
+    }
+    kept
 }
 
 /// A file made by one job, and the key of its inputs when `serve` may reuse it.
@@ -772,20 +922,14 @@ fn other_files(
     let mut jobs: Vec<Job> = Vec::new();
     for m in &site.municipalities {
         let path = format!("data/{}.json", m.slug);
-        let k = key(
-            &path,
-            &[prints.and_then(|f| f.municipality_full.get(&m.slug))],
-        );
+        let k = key(&path, &[prints.and_then(|f| f.municipality_full(&m.slug))]);
         jobs.push((
             path,
             k,
             Box::new(move || export::municipality_json(site, m).1),
         ));
         let path = format!("{}/kalender.ics", m.slug);
-        let k = key(
-            &path,
-            &[prints.and_then(|f| f.municipality_data.get(&m.slug))],
-        );
+        let k = key(&path, &[prints.and_then(|f| f.municipality_data(&m.slug))]);
         jobs.push((
             path,
             k,
@@ -807,7 +951,7 @@ fn other_files(
         let k = key(
             &path,
             &[
-                prints.and_then(|f| f.municipality_data.get(&m.slug)),
+                prints.and_then(|f| f.municipality_data(&m.slug)),
                 prints.and_then(|f| f.provider.get(&p.id)),
             ],
         );
