@@ -10,13 +10,14 @@ mod pages;
 use crate::diagnostics::{Diagnostic, Diagnostics, IoFailure, Pos, PosCursor};
 use crate::model::{Routine, Site};
 use crate::search::SearchDoc;
+use crate::search::index::FxMap;
 use crate::urls::{LinkStyle, depth_of, normalize};
 use crate::{export, markdown, postprocess, theme};
 pub use pages::slugify;
 use pages::{Page, SEARCH_PAGE, Spec, page_ctx};
 use rayon::prelude::*;
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -31,14 +32,25 @@ pub trait Sink: Sync {
     fn put(&self, path: &str, bytes: Bytes) -> Result<(), IoFailure>;
 }
 
-/// A sink that keeps every file in memory (`check`, `serve`, tests).
-#[derive(Default)]
-pub struct Collect(Mutex<Vec<(String, Bytes)>>);
+/// A sink that keeps every file in memory (`check`, `serve`, tests). One list per
+/// thread of the pool, so threads putting files do not wait for each other.
+pub struct Collect(Vec<Mutex<Vec<(String, Bytes)>>>);
+
+impl Default for Collect {
+    fn default() -> Self {
+        let shards = rayon::current_num_threads() + 1;
+        Collect((0..shards).map(|_| Mutex::default()).collect())
+    }
+}
 
 impl Collect {
     /// The files, sorted by path.
     pub fn into_files(self) -> Vec<(String, Bytes)> {
-        let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut files: Vec<(String, Bytes)> = self
+            .0
+            .into_iter()
+            .flat_map(|s| s.into_inner().unwrap_or_else(|e| e.into_inner()))
+            .collect();
         files.sort_by(|a, b| a.0.cmp(&b.0));
         files
     }
@@ -46,7 +58,9 @@ impl Collect {
 
 impl Sink for Collect {
     fn put(&self, path: &str, bytes: Bytes) -> Result<(), IoFailure> {
-        self.0
+        // The pool's threads have a list each; any other thread shares the first.
+        let shard = rayon::current_thread_index().map_or(0, |i| i + 1) % self.0.len();
+        self.0[shard]
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push((path.to_string(), bytes));
@@ -115,17 +129,17 @@ pub struct RenderCache {
     /// neither fingerprints pages nor keeps a copy of them.
     keep: bool,
     tera: Option<(u64, tera::Tera)>,
-    markdown: HashMap<String, CachedMarkdown>,
-    pages: HashMap<String, CachedPage>,
+    markdown: FxMap<String, CachedMarkdown>,
+    pages: FxMap<String, CachedPage>,
     /// What the search index learnt about the documents (`serve` only).
     index: Option<crate::search::IndexCache>,
     /// What the search page's A–Ö register read from each document (`serve` only).
     subjects: Option<crate::search::SubjectCache>,
     /// The JSON export and calendar files: (input key, bytes).
-    files: HashMap<String, (u64, Bytes)>,
+    files: FxMap<String, (u64, Bytes)>,
     /// By municipality slug: the search documents of its contacts and e-services
     /// (input key, documents), so unchanged ones reach the index as the same `Arc`s.
-    data_docs: HashMap<String, (u64, Vec<Arc<SearchDoc>>)>,
+    data_docs: FxMap<String, (u64, Vec<Arc<SearchDoc>>)>,
     /// Each search document's part of the search page's fingerprint, in order, from
     /// the last render (the `Arc`s kept so that pointer equality means the same text).
     doc_prints: Vec<(Arc<SearchDoc>, u64)>,
@@ -141,16 +155,19 @@ pub struct RenderCache {
 type CachedMarkdown = (u64, Arc<String>, Vec<Diagnostic>);
 /// A page: (input fingerprint, page bytes, search document).
 type CachedPage = (u64, Bytes, Option<Arc<SearchDoc>>);
+/// A page gone to the sink: its search document, and the page for the cache when it
+/// was rendered anew (`serve` only).
+type Rendered = (Option<Arc<SearchDoc>>, Option<CachedPage>);
 
 impl Default for RenderCache {
     fn default() -> Self {
         RenderCache {
             keep: true,
             tera: None,
-            markdown: HashMap::new(),
-            pages: HashMap::new(),
-            files: HashMap::new(),
-            data_docs: HashMap::new(),
+            markdown: FxMap::default(),
+            pages: FxMap::default(),
+            files: FxMap::default(),
+            data_docs: FxMap::default(),
             doc_prints: Vec::new(),
             prints: PrintCache::default(),
             index: Some(crate::search::IndexCache::new()),
@@ -245,7 +262,7 @@ struct MunicipalityPrint {
     /// Its data file, whole routines and providers.
     full: u64,
     /// By routine source path: the routine's whole file.
-    routine: HashMap<String, u64>,
+    routine: FxMap<String, u64>,
     /// The sum of its data file's and routines' file hashes (see `Fingerprints::new`).
     own: u64,
 }
@@ -254,7 +271,7 @@ struct MunicipalityPrint {
 #[derive(Default)]
 struct PrintCache {
     files: FileHashes,
-    municipalities: HashMap<String, MunicipalityPrint>,
+    municipalities: FxMap<String, MunicipalityPrint>,
 }
 
 /// The inputs a page is made from, as hashes, so `serve` can tell which pages an edit
@@ -269,9 +286,9 @@ struct Fingerprints {
     /// Every municipality's data file, providers and routines' front matter.
     all_municipalities: u64,
     /// By municipality slug.
-    municipalities: HashMap<String, MunicipalityPrint>,
+    municipalities: FxMap<String, MunicipalityPrint>,
     /// By provider id.
-    provider: HashMap<String, u64>,
+    provider: FxMap<String, u64>,
 }
 
 impl Fingerprints {
@@ -321,8 +338,9 @@ impl Fingerprints {
             let bytes: Vec<u8> = parts.iter().flat_map(|h| h.to_le_bytes()).collect();
             content_hash(&[&bytes])
         };
-        let mut provider: HashMap<String, u64> = HashMap::with_capacity(site.providers.len());
-        let mut providers_of: HashMap<&str, Vec<&crate::model::ProviderEntry>> = HashMap::new();
+        let mut provider: FxMap<String, u64> =
+            FxMap::with_capacity_and_hasher(site.providers.len(), Default::default());
+        let mut providers_of: FxMap<&str, Vec<&crate::model::ProviderEntry>> = FxMap::default();
         let mut own_total: u64 = 0;
         for p in &site.providers {
             let h = file_hash(&p.path);
@@ -365,7 +383,7 @@ impl Fingerprints {
             let mut own = file_hash(&m.path);
             let mut parts: Vec<u64> = vec![data];
             let mut full: Vec<u64> = vec![data];
-            let mut routine = HashMap::with_capacity(m.routines.len());
+            let mut routine = FxMap::with_capacity_and_hasher(m.routines.len(), Default::default());
             for r in &m.routines {
                 let whole = file_hash(&r.path);
                 own = own.wrapping_add(whole);
@@ -506,19 +524,27 @@ impl Fingerprints {
 
     /// A key for a file made from the site-wide inputs and the given input hashes.
     fn key(&self, path: &str, parts: &[Option<&u64>]) -> Option<u64> {
-        let mut bytes = self.global.to_le_bytes().to_vec();
-        for p in parts {
-            bytes.extend(p.copied()?.to_le_bytes());
+        let mut bytes = [0u8; 24];
+        bytes[..8].copy_from_slice(&self.global.to_le_bytes());
+        for (b, p) in bytes[8..].chunks_exact_mut(8).zip(parts) {
+            b.copy_from_slice(&p.copied()?.to_le_bytes());
         }
-        Some(content_hash(&[path.as_bytes(), &bytes]))
+        Some(content_hash(&[
+            path.as_bytes(),
+            &bytes[..8 + 8 * parts.len()],
+        ]))
     }
 
     /// The page's fingerprint, or `None` when only its whole context will do.
     fn of(&self, page: &Page) -> Option<u64> {
         let g = self.global.to_le_bytes();
         let h = |parts: &[u64]| {
-            let bytes: Vec<u8> = parts.iter().flat_map(|x| x.to_le_bytes()).collect();
-            content_hash(&[&g, page.path.as_bytes(), page.template.as_bytes(), &bytes])
+            let mut bytes = [0u8; 16];
+            for (b, x) in bytes.chunks_exact_mut(8).zip(parts) {
+                b.copy_from_slice(&x.to_le_bytes());
+            }
+            let bytes = &bytes[..8 * parts.len()];
+            content_hash(&[&g, page.path.as_bytes(), page.template.as_bytes(), bytes])
         };
         match page.spec {
             Spec::Municipality(m) | Spec::Checklist(m) | Spec::Provider(m, _) => {
@@ -590,11 +616,9 @@ fn render_inner(
     let tera = &cache.tera.insert((theme_hash, tera)).1;
     let keep = cache.keep;
 
-    let page_set = page_set(site);
-    let page_set_hash = {
-        let parts: Vec<&[u8]> = page_set.iter().map(|p| p.as_bytes()).collect();
-        content_hash(&parts)
-    };
+    // The set of pages is only needed to check the links of Markdown that is rendered.
+    let known_pages = std::sync::OnceLock::new();
+    let page_set_hash = if keep { page_set_hash(site) } else { 0 };
     let links = format!("{:?}", opts.links);
     let prints =
         keep.then(|| Fingerprints::new(site, theme_hash, page_set_hash, &links, &mut cache.prints));
@@ -621,7 +645,8 @@ fn render_inner(
             Some((h, html, d)) if keep && *h == key => (html.clone(), d.clone(), false),
             _ => {
                 markdown_rendered.fetch_add(1, Relaxed);
-                let (html, d) = routine_html(r, &site.files, &page_set);
+                let (html, d) =
+                    routine_html(r, &site.files, known_pages.get_or_init(|| page_set(site)));
                 (Arc::new(html), d, true)
             }
         };
@@ -649,7 +674,6 @@ fn render_inner(
     // As with Markdown: unchanged pages stay in the map, new ones are added at the end.
     let mut old_pages = std::mem::take(&mut cache.pages);
     let pages_rendered = AtomicUsize::new(0);
-    let files = AtomicUsize::new(0);
 
     // Renders one page (or reuses it), hands it to the sink and returns its search doc,
     // and the page for the cache when it is new (`serve` only).
@@ -657,8 +681,7 @@ fn render_inner(
                       p: &Page,
                       subjects: Option<Value>,
                       given: Option<u64>|
-     -> Result<(Option<Arc<SearchDoc>>, Option<CachedPage>), RenderError> {
-        PAGES_RENDERED.fetch_add(1, Relaxed);
+     -> Result<Rendered, RenderError> {
         let print = given.or_else(|| prints.as_ref().and_then(|f| f.of(p)));
         if let Some(fp) = print
             && let Some((h, bytes, doc)) = old_pages.get(&p.path)
@@ -675,7 +698,6 @@ fn render_inner(
                     }
                 }
             }
-            files.fetch_add(1, Relaxed);
             sink.put(&p.path, bytes.clone())?;
             return Ok((doc.clone(), None));
         }
@@ -704,11 +726,11 @@ fn render_inner(
             && let Some((h, bytes, doc)) = old_pages.get(&p.path)
             && *h == key
         {
-            files.fetch_add(1, Relaxed);
             sink.put(&p.path, bytes.clone())?;
             return Ok((doc.clone(), None));
         }
         pages_rendered.fetch_add(1, Relaxed);
+        PAGES_RENDERED.fetch_add(1, Relaxed);
         let ctx =
             tera::Context::from_value(ctx_value).map_err(|e| template_error(p.template, &e))?;
         let html = tera
@@ -727,17 +749,18 @@ fn render_inner(
             .filter(|d| d.kind != crate::search::DocKind::Page)
             .map(Arc::new);
         let bytes: Bytes = Arc::new(html.into_bytes());
-        files.fetch_add(1, Relaxed);
         sink.put(&p.path, bytes.clone())?;
-        Ok((doc.clone(), keep.then(|| (key, bytes, doc))))
+        Ok((doc.clone(), keep.then_some((key, bytes, doc))))
     };
 
     stats.pages_total = pages.len() + usize::from(search_page.is_some());
-    let rendered: Vec<Result<(Option<Arc<SearchDoc>>, Option<CachedPage>), RenderError>> = pages
+    let rendered: Vec<Result<Rendered, RenderError>> = pages
         .par_iter()
         .enumerate()
         .map(|(i, p)| render_one(i, p, None, None))
         .collect();
+    // Reused pages count for the progress output too.
+    PAGES_RENDERED.fetch_add(pages.len() - pages_rendered.load(Relaxed), Relaxed);
     stats.markdown_total = site.municipalities.iter().map(|m| m.routines.len()).sum();
     stats.markdown_rendered = markdown_rendered.load(Relaxed);
     // Markdown problems first, in page order, as one set; then the first other failure.
@@ -802,7 +825,8 @@ fn render_inner(
         }
     }
     stats.pages_rendered = pages_rendered.load(Relaxed);
-    stats.files = files.load(Relaxed);
+    // Every page went to the sink, as one file.
+    stats.files = stats.pages_total;
     if keep {
         cache.markdown = merge_markdown(site, old_markdown, fresh_markdown);
         for (i, f) in fresh_pages {
@@ -868,12 +892,22 @@ fn render_inner(
         };
         rest.push((format!("static/{}", logo.file), Arc::new(bytes)));
     }
-    let old_files = std::mem::take(&mut cache.files);
-    for (path, bytes, key) in other_files(site, prints.as_ref(), &old_files) {
+    // Files whose inputs are unchanged stay in the cache; new ones are added.
+    let mut keyed = 0;
+    let mut fresh_files = Vec::new();
+    for (path, bytes, key, fresh) in other_files(site, prints.as_ref(), &cache.files) {
         if let Some(k) = key {
-            cache.files.insert(path.clone(), (k, bytes.clone()));
+            keyed += 1;
+            if fresh {
+                fresh_files.push((path.clone(), (k, bytes.clone())));
+            }
         }
         rest.push((path, bytes));
+    }
+    cache.files.extend(fresh_files);
+    if cache.files.len() > keyed {
+        let current: HashSet<&str> = rest.iter().map(|(p, _)| p.as_str()).collect();
+        cache.files.retain(|p, _| current.contains(p.as_str()));
     }
     if let Some(f) = prints {
         f.keep(&mut cache.prints);
@@ -888,9 +922,9 @@ fn render_inner(
 /// new ones added, without those of routines that are gone.
 fn merge_markdown(
     site: &Site,
-    mut kept: HashMap<String, CachedMarkdown>,
+    mut kept: FxMap<String, CachedMarkdown>,
     fresh: Vec<(String, CachedMarkdown)>,
-) -> HashMap<String, CachedMarkdown> {
+) -> FxMap<String, CachedMarkdown> {
     kept.extend(fresh);
     let total: usize = site.municipalities.iter().map(|m| m.routines.len()).sum();
     if kept.len() > total {
@@ -912,12 +946,12 @@ type Job<'a> = (
 );
 
 /// The JSON export and the calendar files, made in parallel; in `serve`, a file whose
-/// inputs are unchanged is taken from `old`.
+/// inputs are unchanged is taken from `old`. Each with its key, and whether it is new.
 fn other_files(
     site: &Site,
     prints: Option<&Fingerprints>,
-    old: &HashMap<String, (u64, Bytes)>,
-) -> Vec<(String, Bytes, Option<u64>)> {
+    old: &FxMap<String, (u64, Bytes)>,
+) -> Vec<(String, Bytes, Option<u64>, bool)> {
     let key = |path: &str, parts: &[Option<&u64>]| prints.and_then(|f| f.key(path, parts));
     let mut jobs: Vec<Job> = Vec::new();
     for m in &site.municipalities {
@@ -985,9 +1019,9 @@ fn other_files(
                 && let Some((old_k, bytes)) = old.get(&path)
                 && *old_k == k
             {
-                return (path, bytes.clone(), Some(k));
+                return (path, bytes.clone(), Some(k), false);
             }
-            (path, Arc::new(job()), k)
+            (path, Arc::new(job()), k, true)
         })
         .collect()
 }
@@ -1115,6 +1149,33 @@ pub fn escape_html(input: &str) -> String {
         }
     }
     out
+}
+
+/// A hash of what [`page_set`] is made from (every municipality's, routine's, system's
+/// and provider's slug, in order), without building the set: the same for the same set
+/// of pages.
+fn page_set_hash(site: &Site) -> u64 {
+    let mut bytes: Vec<u8> = Vec::with_capacity(64 * 1024);
+    let mut part = |p: &str| {
+        bytes.extend_from_slice(&(p.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(p.as_bytes());
+    };
+    for m in &site.municipalities {
+        part(&m.slug);
+        part(&m.routines.len().to_string());
+        for r in &m.routines {
+            part(&r.slug);
+        }
+    }
+    part(&site.systems.len().to_string());
+    for sys in &site.systems {
+        part(sys.id.as_str());
+    }
+    part(&site.providers.len().to_string());
+    for p in &site.providers {
+        part(&p.id);
+    }
+    content_hash(&[&bytes])
 }
 
 /// Every page path an internal link may point at (normalised, without `@/`).
