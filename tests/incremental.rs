@@ -514,3 +514,76 @@ fn serve_cache_equals_fresh_builds_after_load_errors() {
     rebuild(&s, &mut cache);
     assert_eq!(cache.load_stats().parsed, 1);
 }
+
+/// `serve` keeps each file's hash and each municipality's fingerprints while the load
+/// stage hands over the same `Arc`s: every edit must still be seen, also one that keeps a
+/// file's length, a file that is removed and one that comes back.
+#[test]
+fn fingerprints_kept_by_pointer_still_see_every_change() {
+    let s = TestSite::copy("minimal");
+    // A second municipality, so that one can change while the other is kept.
+    s.write(
+        "data/kommuner/andra.yaml",
+        s.read("data/kommuner/testby.yaml"),
+    );
+    s.write(
+        "content/andra/behorighet.md",
+        s.read("content/testby/behorighet.md"),
+    );
+    s.write(
+        "content/andra/extra.md",
+        "---\ntitle: Extra\nsummary: En extra rutin.\n---\nText.\n",
+    );
+    let mut cache = RenderCache::default();
+    let first = rebuild(&s, &mut cache);
+    let pages = first.pages_total;
+    let same = rebuild(&s, &mut cache);
+    assert_eq!((same.pages_rendered, same.markdown_rendered), (0, 0));
+
+    // The same length, one letter changed: that routine's page and Markdown only.
+    s.replace(
+        "content/andra/behorighet.md",
+        "Chefen beställer",
+        "Chefen beställde",
+    );
+    let r = rebuild(&s, &mut cache);
+    assert_eq!((r.pages_rendered, r.markdown_rendered), (1, 1), "{r:?}");
+
+    // Front matter of one municipality's routine: its pages and the site-wide lists,
+    // not the other municipality's pages.
+    s.replace(
+        "content/andra/behorighet.md",
+        "title: Beställa behörighet",
+        "title: Beställa konto",
+    );
+    let r = rebuild(&s, &mut cache);
+    assert!(
+        r.pages_rendered > 1 && r.pages_rendered < pages - 3,
+        "{r:?}"
+    );
+    assert_eq!(r.markdown_rendered, 1, "{r:?}");
+
+    // A routine removed, then written back as it was.
+    let text = s.read("content/andra/extra.md");
+    std::fs::remove_file(s.path("content/andra/extra.md")).unwrap();
+    let r = rebuild(&s, &mut cache);
+    assert!(r.pages_total < pages, "{r:?}");
+    s.write("content/andra/extra.md", &text);
+    let r = rebuild(&s, &mut cache);
+    assert_eq!(r.pages_total, pages, "{r:?}");
+
+    // The other municipality's data file, changed and changed back.
+    let data = s.read("data/kommuner/testby.yaml");
+    s.replace(
+        "data/kommuner/testby.yaml",
+        "summary: En påhittad kommun för tester.",
+        "summary: En påhittad kommun för test!!",
+    );
+    let r = rebuild(&s, &mut cache);
+    assert!(r.pages_rendered >= 1 && r.pages_rendered < pages, "{r:?}");
+    s.write("data/kommuner/testby.yaml", &data);
+    let r = rebuild(&s, &mut cache);
+    assert!(r.pages_rendered >= 1, "{r:?}");
+    let same = rebuild(&s, &mut cache);
+    assert_eq!((same.pages_rendered, same.markdown_rendered), (0, 0));
+}

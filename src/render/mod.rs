@@ -10,13 +10,14 @@ mod pages;
 use crate::diagnostics::{Diagnostic, Diagnostics, IoFailure, Pos, PosCursor};
 use crate::model::{Routine, Site};
 use crate::search::SearchDoc;
+use crate::search::index::FxMap;
 use crate::urls::{LinkStyle, depth_of, normalize};
 use crate::{export, markdown, postprocess, theme};
 pub use pages::slugify;
 use pages::{Page, SEARCH_PAGE, Spec, page_ctx};
 use rayon::prelude::*;
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -31,14 +32,25 @@ pub trait Sink: Sync {
     fn put(&self, path: &str, bytes: Bytes) -> Result<(), IoFailure>;
 }
 
-/// A sink that keeps every file in memory (`check`, `serve`, tests).
-#[derive(Default)]
-pub struct Collect(Mutex<Vec<(String, Bytes)>>);
+/// A sink that keeps every file in memory (`check`, `serve`, tests). One list per
+/// thread of the pool, so threads putting files do not wait for each other.
+pub struct Collect(Vec<Mutex<Vec<(String, Bytes)>>>);
+
+impl Default for Collect {
+    fn default() -> Self {
+        let shards = rayon::current_num_threads() + 1;
+        Collect((0..shards).map(|_| Mutex::default()).collect())
+    }
+}
 
 impl Collect {
     /// The files, sorted by path.
     pub fn into_files(self) -> Vec<(String, Bytes)> {
-        let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut files: Vec<(String, Bytes)> = self
+            .0
+            .into_iter()
+            .flat_map(|s| s.into_inner().unwrap_or_else(|e| e.into_inner()))
+            .collect();
         files.sort_by(|a, b| a.0.cmp(&b.0));
         files
     }
@@ -46,7 +58,9 @@ impl Collect {
 
 impl Sink for Collect {
     fn put(&self, path: &str, bytes: Bytes) -> Result<(), IoFailure> {
-        self.0
+        // The pool's threads have a list each; any other thread shares the first.
+        let shard = rayon::current_thread_index().map_or(0, |i| i + 1) % self.0.len();
+        self.0[shard]
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push((path.to_string(), bytes));
@@ -115,20 +129,22 @@ pub struct RenderCache {
     /// neither fingerprints pages nor keeps a copy of them.
     keep: bool,
     tera: Option<(u64, tera::Tera)>,
-    markdown: HashMap<String, CachedMarkdown>,
-    pages: HashMap<String, CachedPage>,
+    markdown: FxMap<String, CachedMarkdown>,
+    pages: FxMap<String, CachedPage>,
     /// What the search index learnt about the documents (`serve` only).
     index: Option<crate::search::IndexCache>,
     /// What the search page's A–Ö register read from each document (`serve` only).
     subjects: Option<crate::search::SubjectCache>,
     /// The JSON export and calendar files: (input key, bytes).
-    files: HashMap<String, (u64, Bytes)>,
+    files: FxMap<String, (u64, Bytes)>,
     /// By municipality slug: the search documents of its contacts and e-services
     /// (input key, documents), so unchanged ones reach the index as the same `Arc`s.
-    data_docs: HashMap<String, (u64, Vec<Arc<SearchDoc>>)>,
+    data_docs: FxMap<String, (u64, Vec<Arc<SearchDoc>>)>,
     /// Each search document's part of the search page's fingerprint, in order, from
     /// the last render (the `Arc`s kept so that pointer equality means the same text).
     doc_prints: Vec<(Arc<SearchDoc>, u64)>,
+    /// What the fingerprints keep between renders.
+    prints: PrintCache,
     /// What the last render did.
     pub stats: RenderStats,
     /// The load stage's cache (`serve` only).
@@ -139,17 +155,21 @@ pub struct RenderCache {
 type CachedMarkdown = (u64, Arc<String>, Vec<Diagnostic>);
 /// A page: (input fingerprint, page bytes, search document).
 type CachedPage = (u64, Bytes, Option<Arc<SearchDoc>>);
+/// A page gone to the sink: its search document, and the page for the cache when it
+/// was rendered anew (`serve` only).
+type Rendered = (Option<Arc<SearchDoc>>, Option<CachedPage>);
 
 impl Default for RenderCache {
     fn default() -> Self {
         RenderCache {
             keep: true,
             tera: None,
-            markdown: HashMap::new(),
-            pages: HashMap::new(),
-            files: HashMap::new(),
-            data_docs: HashMap::new(),
+            markdown: FxMap::default(),
+            pages: FxMap::default(),
+            files: FxMap::default(),
+            data_docs: FxMap::default(),
             doc_prints: Vec::new(),
+            prints: PrintCache::default(),
             index: Some(crate::search::IndexCache::new()),
             subjects: Some(crate::search::SubjectCache::default()),
             stats: RenderStats::default(),
@@ -222,6 +242,38 @@ pub fn content_hash(parts: &[&[u8]]) -> u64 {
     h ^ (h >> 32)
 }
 
+/// Each source file's hashes from the last render, sorted by path: (path, text, hash of
+/// path and text). While the load stage hands over the same `Arc` for a file, its hash
+/// is kept (`serve` only).
+type FileHashes = Vec<(String, Arc<str>, u64)>;
+
+/// A municipality's part of the fingerprints, with what it was computed from: kept while
+/// its data file, routines and providers are the same `Arc`s and none of their files
+/// changed.
+struct MunicipalityPrint {
+    path: String,
+    data_arc: Arc<crate::model::Municipality>,
+    routines: Vec<Arc<Routine>>,
+    providers: Vec<Arc<crate::model::Provider>>,
+    /// Its data file, routines' front matter and providers.
+    summary: u64,
+    /// Its data file only.
+    data: u64,
+    /// Its data file, whole routines and providers.
+    full: u64,
+    /// By routine source path: the routine's whole file.
+    routine: FxMap<String, u64>,
+    /// The sum of its data file's and routines' file hashes (see `Fingerprints::new`).
+    own: u64,
+}
+
+/// What the fingerprints keep between renders (`serve` only).
+#[derive(Default)]
+struct PrintCache {
+    files: FileHashes,
+    municipalities: FxMap<String, MunicipalityPrint>,
+}
+
 /// The inputs a page is made from, as hashes, so `serve` can tell which pages an edit
 /// touches without building every page's context. Pages of one municipality depend on the
 /// site-wide inputs (site settings, systems, theme, link style, "now", the set of pages)
@@ -233,95 +285,183 @@ struct Fingerprints {
     global: u64,
     /// Every municipality's data file, providers and routines' front matter.
     all_municipalities: u64,
-    /// By municipality slug: its data file, routines and providers.
-    municipality: HashMap<String, u64>,
-    /// By municipality slug: its data file only.
-    municipality_data: HashMap<String, u64>,
-    /// By municipality slug: its data file, whole routines and providers.
-    municipality_full: HashMap<String, u64>,
-    /// By routine source path.
-    routine: HashMap<String, u64>,
+    /// By municipality slug.
+    municipalities: FxMap<String, MunicipalityPrint>,
     /// By provider id.
-    provider: HashMap<String, u64>,
+    provider: FxMap<String, u64>,
 }
 
 impl Fingerprints {
-    fn new(site: &Site, theme_hash: u64, page_set_hash: u64, links: &str) -> Fingerprints {
-        let text = |path: &str| site.files.get(path).map(|t| t.as_bytes()).unwrap_or(b"");
-        let mut own: HashSet<&str> = HashSet::new();
-        let mut routine = HashMap::new();
-        let mut municipality = HashMap::new();
-        let mut municipality_data = HashMap::new();
-        let mut municipality_full = HashMap::new();
-        let provider: HashMap<String, u64> = site
-            .providers
-            .iter()
-            .map(|p| {
-                own.insert(&p.path);
-                (
-                    p.id.clone(),
-                    content_hash(&[p.path.as_bytes(), text(&p.path)]),
-                )
-            })
-            .collect();
+    /// Computes the fingerprints, reusing what `cache` kept from the last render for
+    /// files and municipalities that are unchanged; [`Fingerprints::keep`] puts the
+    /// result back.
+    fn new(
+        site: &Site,
+        theme_hash: u64,
+        page_set_hash: u64,
+        links: &str,
+        cache: &mut PrintCache,
+    ) -> Fingerprints {
+        // Each file's hash: a walk along the old list and the (sorted) file map at once.
+        let old = std::mem::take(&mut cache.files);
+        let mut files: FileHashes = Vec::with_capacity(site.files.len());
+        let mut changed: BTreeSet<&str> = BTreeSet::new();
+        let mut old = old.into_iter().peekable();
+        // The sum of every file's hash; the files no municipality or provider owns are
+        // this minus theirs.
+        let mut total: u64 = 0;
+        let mut removed = false;
+        for (path, text) in &site.files {
+            while old.next_if(|o| o.0.as_str() < path.as_str()).is_some() {
+                removed = true;
+            }
+            let entry = match old.next_if(|o| o.0 == *path) {
+                Some(o) if Arc::ptr_eq(&o.1, text) => o,
+                _ => {
+                    changed.insert(path);
+                    let h = content_hash(&[path.as_bytes(), text.as_bytes()]);
+                    (path.clone(), text.clone(), h)
+                }
+            };
+            total = total.wrapping_add(entry.2);
+            files.push(entry);
+        }
+        // A file was removed: no municipality keeps its print by pointers alone.
+        removed |= old.next().is_some();
+        let file_hash = |path: &str| -> u64 {
+            match files.binary_search_by(|e| e.0.as_str().cmp(path)) {
+                Ok(i) => files[i].2,
+                Err(_) => content_hash(&[path.as_bytes()]),
+            }
+        };
         let combine = |parts: &[u64]| {
             let bytes: Vec<u8> = parts.iter().flat_map(|h| h.to_le_bytes()).collect();
             content_hash(&[&bytes])
         };
+        let mut provider: FxMap<String, u64> =
+            FxMap::with_capacity_and_hasher(site.providers.len(), Default::default());
+        let mut providers_of: FxMap<&str, Vec<&crate::model::ProviderEntry>> = FxMap::default();
+        let mut own_total: u64 = 0;
+        for p in &site.providers {
+            let h = file_hash(&p.path);
+            own_total = own_total.wrapping_add(h);
+            provider.insert(p.id.clone(), h);
+            providers_of
+                .entry(p.data.municipality.as_str())
+                .or_default()
+                .push(p);
+        }
+        let mut municipalities = std::mem::take(&mut cache.municipalities);
+        let no_providers = Vec::new();
+        let unchanged = |path: &str| changed.is_empty() || !changed.contains(path);
         for m in &site.municipalities {
-            own.insert(&m.path);
+            let ps = providers_of.get(m.slug.as_str()).unwrap_or(&no_providers);
+            let kept = municipalities.get(&m.slug).is_some_and(|o| {
+                !removed
+                    && o.path == m.path
+                    && Arc::ptr_eq(&o.data_arc, &m.data)
+                    && o.routines.len() == m.routines.len()
+                    && o.routines
+                        .iter()
+                        .zip(&m.routines)
+                        .all(|(a, b)| Arc::ptr_eq(a, b))
+                    && o.providers.len() == ps.len()
+                    && o.providers
+                        .iter()
+                        .zip(ps)
+                        .all(|(a, b)| Arc::ptr_eq(a, &b.data))
+                    && (changed.is_empty()
+                        || (unchanged(&m.path)
+                            && m.routines.iter().all(|r| unchanged(&r.path))
+                            && ps.iter().all(|p| unchanged(&p.path))))
+            });
+            if kept {
+                continue;
+            }
+            let text = |path: &str| site.files.get(path).map(|t| t.as_bytes()).unwrap_or(b"");
             let data = content_hash(&[text(&m.path)]);
+            let mut own = file_hash(&m.path);
             let mut parts: Vec<u64> = vec![data];
             let mut full: Vec<u64> = vec![data];
+            let mut routine = FxMap::with_capacity_and_hasher(m.routines.len(), Default::default());
             for r in &m.routines {
-                own.insert(&r.path);
-                let t = text(&r.path);
-                let whole = content_hash(&[r.path.as_bytes(), t]);
+                let whole = file_hash(&r.path);
+                own = own.wrapping_add(whole);
                 routine.insert(r.path.clone(), whole);
                 full.push(whole);
                 // Other pages show a routine's front matter, never its body.
+                let t = text(&r.path);
                 parts.push(content_hash(&[
                     r.path.as_bytes(),
                     t.get(..r.body_offset).unwrap_or(t),
                 ]));
             }
-            for p in site
-                .providers
-                .iter()
-                .filter(|p| p.data.municipality.as_str() == m.slug)
-            {
+            for p in ps {
                 parts.push(provider[&p.id]);
                 full.push(provider[&p.id]);
             }
-            municipality.insert(m.slug.clone(), combine(&parts));
-            municipality_full.insert(m.slug.clone(), combine(&full));
-            municipality_data.insert(m.slug.clone(), data);
+            municipalities.insert(
+                m.slug.clone(),
+                MunicipalityPrint {
+                    path: m.path.clone(),
+                    data_arc: m.data.clone(),
+                    routines: m.routines.clone(),
+                    providers: ps.iter().map(|p| p.data.clone()).collect(),
+                    summary: combine(&parts),
+                    data,
+                    full: combine(&full),
+                    routine,
+                    own,
+                },
+            );
         }
-        let mut parts: Vec<&[u8]> = Vec::new();
-        for (path, t) in &site.files {
-            if !own.contains(path.as_str()) {
-                parts.push(path.as_bytes());
-                parts.push(t.as_bytes());
-            }
+        if municipalities.len() > site.municipalities.len() {
+            let slugs: HashSet<&str> = site
+                .municipalities
+                .iter()
+                .map(|m| m.slug.as_str())
+                .collect();
+            municipalities.retain(|slug, _| slugs.contains(slug.as_str()));
         }
         let all: Vec<u64> = site
             .municipalities
             .iter()
-            .map(|m| municipality[&m.slug])
+            .map(|m| {
+                let p = &municipalities[&m.slug];
+                own_total = own_total.wrapping_add(p.own);
+                p.summary
+            })
             .collect();
         let all_municipalities = combine(&all);
+        // Every file no municipality or provider owns (site settings, systems): its
+        // path and text, through the sum of their hashes.
+        let rest = total.wrapping_sub(own_total).to_le_bytes();
         let now = site.now.as_nanosecond().to_le_bytes();
         let (th, ph) = (theme_hash.to_le_bytes(), page_set_hash.to_le_bytes());
-        parts.extend([&th[..], &ph[..], &now[..], links.as_bytes()]);
+        cache.files = files;
         Fingerprints {
-            global: content_hash(&parts),
+            global: content_hash(&[&rest, &th, &ph, &now, links.as_bytes()]),
             all_municipalities,
-            municipality,
-            municipality_data,
-            municipality_full,
-            routine,
+            municipalities,
             provider,
         }
+    }
+
+    /// Hands what is worth keeping back to the cache for the next render.
+    fn keep(self, cache: &mut PrintCache) {
+        cache.municipalities = self.municipalities;
+    }
+
+    fn municipality(&self, slug: &str) -> Option<&u64> {
+        self.municipalities.get(slug).map(|m| &m.summary)
+    }
+
+    fn municipality_data(&self, slug: &str) -> Option<&u64> {
+        self.municipalities.get(slug).map(|m| &m.data)
+    }
+
+    fn municipality_full(&self, slug: &str) -> Option<&u64> {
+        self.municipalities.get(slug).map(|m| &m.full)
     }
 
     /// The search page's fingerprint: the site-wide inputs, every municipality (the
@@ -384,27 +524,35 @@ impl Fingerprints {
 
     /// A key for a file made from the site-wide inputs and the given input hashes.
     fn key(&self, path: &str, parts: &[Option<&u64>]) -> Option<u64> {
-        let mut bytes = self.global.to_le_bytes().to_vec();
-        for p in parts {
-            bytes.extend(p.copied()?.to_le_bytes());
+        let mut bytes = [0u8; 24];
+        bytes[..8].copy_from_slice(&self.global.to_le_bytes());
+        for (b, p) in bytes[8..].chunks_exact_mut(8).zip(parts) {
+            b.copy_from_slice(&p.copied()?.to_le_bytes());
         }
-        Some(content_hash(&[path.as_bytes(), &bytes]))
+        Some(content_hash(&[
+            path.as_bytes(),
+            &bytes[..8 + 8 * parts.len()],
+        ]))
     }
 
     /// The page's fingerprint, or `None` when only its whole context will do.
     fn of(&self, page: &Page) -> Option<u64> {
         let g = self.global.to_le_bytes();
         let h = |parts: &[u64]| {
-            let bytes: Vec<u8> = parts.iter().flat_map(|x| x.to_le_bytes()).collect();
-            content_hash(&[&g, page.path.as_bytes(), page.template.as_bytes(), &bytes])
+            let mut bytes = [0u8; 16];
+            for (b, x) in bytes.chunks_exact_mut(8).zip(parts) {
+                b.copy_from_slice(&x.to_le_bytes());
+            }
+            let bytes = &bytes[..8 * parts.len()];
+            content_hash(&[&g, page.path.as_bytes(), page.template.as_bytes(), bytes])
         };
         match page.spec {
             Spec::Municipality(m) | Spec::Checklist(m) | Spec::Provider(m, _) => {
-                Some(h(&[*self.municipality.get(&m.slug)?]))
+                Some(h(&[*self.municipality(&m.slug)?]))
             }
             Spec::Routine(m, r) => Some(h(&[
-                *self.municipality_data.get(&m.slug)?,
-                *self.routine.get(&r.path)?,
+                *self.municipality_data(&m.slug)?,
+                *self.municipalities.get(&m.slug)?.routine.get(&r.path)?,
             ])),
             // The home page and the system pages show every municipality's data and
             // routine titles, never a routine's body.
@@ -512,17 +660,18 @@ fn render_inner(
     let tera = &cache.tera.insert((theme_hash, tera)).1;
     let keep = cache.keep;
 
-    let page_set = page_set(site);
-    let page_set_hash = {
-        let parts: Vec<&[u8]> = page_set.iter().map(|p| p.as_bytes()).collect();
-        content_hash(&parts)
-    };
+    // The set of pages is only needed to check the links of Markdown that is rendered.
+    let known_pages = std::sync::OnceLock::new();
+    let page_set_hash = if keep { page_set_hash(site) } else { 0 };
     let links = format!("{:?}", opts.links);
-    let prints = keep.then(|| Fingerprints::new(site, theme_hash, page_set_hash, &links));
+    let prints =
+        keep.then(|| Fingerprints::new(site, theme_hash, page_set_hash, &links, &mut cache.prints));
 
     // Markdown: rendered with the page in a one-shot build; kept by source path for serve.
+    // Entries whose inputs are unchanged stay in the map; new ones are added after the
+    // pages are done, and those of routines that are gone are dropped.
     let old_markdown = std::mem::take(&mut cache.markdown);
-    let new_markdown: Mutex<HashMap<String, CachedMarkdown>> = Mutex::new(HashMap::new());
+    let new_markdown: Mutex<Vec<(String, CachedMarkdown)>> = Mutex::new(Vec::new());
     let markdown_diags: Mutex<Vec<(usize, Vec<Diagnostic>)>> = Mutex::new(Vec::new());
     let markdown_rendered = AtomicUsize::new(0);
     let body_of = |idx: usize, r: &Routine| -> Arc<String> {
@@ -536,12 +685,13 @@ fn render_inner(
         } else {
             0
         };
-        let (html, d) = match old_markdown.get(&r.path) {
-            Some((h, html, d)) if keep && *h == key => (html.clone(), d.clone()),
+        let (html, d, fresh) = match old_markdown.get(&r.path) {
+            Some((h, html, d)) if keep && *h == key => (html.clone(), d.clone(), false),
             _ => {
                 markdown_rendered.fetch_add(1, Relaxed);
-                let (html, d) = routine_html(r, &site.files, &page_set);
-                (Arc::new(html), d)
+                let (html, d) =
+                    routine_html(r, &site.files, known_pages.get_or_init(|| page_set(site)));
+                (Arc::new(html), d, true)
             }
         };
         if !d.is_empty() {
@@ -550,11 +700,11 @@ fn render_inner(
                 .unwrap_or_else(|e| e.into_inner())
                 .push((idx, d.clone()));
         }
-        if keep {
+        if keep && fresh {
             new_markdown
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .insert(r.path.clone(), (key, html.clone(), d));
+                .push((r.path.clone(), (key, html.clone(), d)));
         }
         html
     };
@@ -565,45 +715,35 @@ fn render_inner(
         .iter()
         .position(|p| p.path == SEARCH_PAGE)
         .map(|i| pages.remove(i));
-    let old_pages = std::mem::take(&mut cache.pages);
-    let new_pages: Mutex<HashMap<String, CachedPage>> = Mutex::new(HashMap::new());
+    // As with Markdown: unchanged pages stay in the map, new ones are added at the end.
+    let mut old_pages = std::mem::take(&mut cache.pages);
     let pages_rendered = AtomicUsize::new(0);
-    let files = AtomicUsize::new(0);
 
-    // Renders one page (or reuses it), hands it to the sink and returns its search doc.
+    // Renders one page (or reuses it), hands it to the sink and returns its search doc,
+    // and the page for the cache when it is new (`serve` only).
     let render_one = |idx: usize,
                       p: &Page,
                       subjects: Option<Value>,
                       given: Option<u64>|
-     -> Result<Option<Arc<SearchDoc>>, RenderError> {
-        PAGES_RENDERED.fetch_add(1, Relaxed);
+     -> Result<Rendered, RenderError> {
         let print = given.or_else(|| prints.as_ref().and_then(|f| f.of(p)));
         if let Some(fp) = print
             && let Some((h, bytes, doc)) = old_pages.get(&p.path)
             && *h == fp
         {
             if let Spec::Routine(_, r) = p.spec {
-                // Keep the routine's Markdown for the next render: the fingerprint covers
-                // its file and the page set, so the entry is still right.
+                // The routine's Markdown stays in the cache for the next render (the
+                // fingerprint covers its file and the page set, so the entry is still
+                // right); its diagnostics are reported again.
                 match old_markdown.get(&r.path) {
-                    Some(entry) if entry.2.is_empty() => {
-                        new_markdown
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .insert(r.path.clone(), entry.clone());
-                    }
+                    Some(entry) if entry.2.is_empty() => {}
                     _ => {
                         body_of(idx, r);
                     }
                 }
             }
-            files.fetch_add(1, Relaxed);
             sink.put(&p.path, bytes.clone())?;
-            new_pages
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(p.path.clone(), (fp, bytes.clone(), doc.clone()));
-            return Ok(doc.clone());
+            return Ok((doc.clone(), None));
         }
         let body = match p.spec {
             Spec::Routine(_, r) => Some(body_of(idx, r)),
@@ -630,15 +770,11 @@ fn render_inner(
             && let Some((h, bytes, doc)) = old_pages.get(&p.path)
             && *h == key
         {
-            files.fetch_add(1, Relaxed);
             sink.put(&p.path, bytes.clone())?;
-            new_pages
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(p.path.clone(), (key, bytes.clone(), doc.clone()));
-            return Ok(doc.clone());
+            return Ok((doc.clone(), None));
         }
         pages_rendered.fetch_add(1, Relaxed);
+        PAGES_RENDERED.fetch_add(1, Relaxed);
         let ctx =
             tera::Context::from_value(ctx_value).map_err(|e| template_error(p.template, &e))?;
         let html = tera
@@ -657,23 +793,18 @@ fn render_inner(
             .filter(|d| d.kind != crate::search::DocKind::Page)
             .map(Arc::new);
         let bytes: Bytes = Arc::new(html.into_bytes());
-        files.fetch_add(1, Relaxed);
         sink.put(&p.path, bytes.clone())?;
-        if keep {
-            new_pages
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(p.path.clone(), (key, bytes, doc.clone()));
-        }
-        Ok(doc)
+        Ok((doc.clone(), keep.then_some((key, bytes, doc))))
     };
 
     stats.pages_total = pages.len() + usize::from(search_page.is_some());
-    let rendered: Vec<Result<Option<Arc<SearchDoc>>, RenderError>> = pages
+    let rendered: Vec<Result<Rendered, RenderError>> = pages
         .par_iter()
         .enumerate()
         .map(|(i, p)| render_one(i, p, None, None))
         .collect();
+    // Reused pages count for the progress output too.
+    PAGES_RENDERED.fetch_add(pages.len() - pages_rendered.load(Relaxed), Relaxed);
     stats.markdown_total = site.municipalities.iter().map(|m| m.routines.len()).sum();
     stats.markdown_rendered = markdown_rendered.load(Relaxed);
     // Markdown problems first, in page order, as one set; then the first other failure.
@@ -683,18 +814,22 @@ fn render_inner(
     for (_, d) in md {
         d.into_iter().for_each(|x| diags.push(x));
     }
-    if keep {
-        // Kept even when the render fails: each entry is still right for its inputs, so
-        // the rebuild after the fix does not start from nothing.
-        cache.markdown =
-            std::mem::take(&mut *new_markdown.lock().unwrap_or_else(|e| e.into_inner()));
-    }
+    let fresh_markdown =
+        std::mem::take(&mut *new_markdown.lock().unwrap_or_else(|e| e.into_inner()));
     if diags.has_errors() {
+        if keep {
+            // Kept even when the render fails: each entry is still right for its
+            // inputs, so the rebuild after the fix does not start from nothing.
+            cache.markdown = merge_markdown(site, old_markdown, fresh_markdown);
+        }
         return Err(RenderError::Content(diags));
     }
     let mut docs: Vec<Arc<SearchDoc>> = Vec::new();
-    for r in rendered {
-        docs.extend(r?);
+    let mut fresh_pages: Vec<(usize, CachedPage)> = Vec::new();
+    for (i, r) in rendered.into_iter().enumerate() {
+        let (doc, fresh) = r?;
+        docs.extend(doc);
+        fresh_pages.extend(fresh.map(|f| (i, f)));
     }
 
     let search_started = std::time::Instant::now();
@@ -703,7 +838,7 @@ fn render_inner(
         let key = prints.as_ref().and_then(|f| {
             f.key(
                 &format!("data-docs/{}", m.slug),
-                &[f.municipality_data.get(&m.slug)],
+                &[f.municipality_data(&m.slug)],
             )
         });
         let made = match (key, old_data_docs.get(&m.slug)) {
@@ -728,12 +863,28 @@ fn render_inner(
         drop(old);
         let kept = print.is_some_and(|fp| old_pages.get(&page.path).is_some_and(|e| e.0 == fp));
         let subjects = (!kept).then(|| subjects_json(&docs, cache.subjects.as_mut()));
-        render_one(usize::MAX, page, subjects, print)?;
+        let (_, fresh) = render_one(usize::MAX, page, subjects, print)?;
+        if let Some(f) = fresh {
+            old_pages.insert(page.path.clone(), f);
+        }
     }
     stats.pages_rendered = pages_rendered.load(Relaxed);
-    stats.files = files.load(Relaxed);
+    // Every page went to the sink, as one file.
+    stats.files = stats.pages_total;
     if keep {
-        cache.pages = std::mem::take(&mut *new_pages.lock().unwrap_or_else(|e| e.into_inner()));
+        cache.markdown = merge_markdown(site, old_markdown, fresh_markdown);
+        for (i, f) in fresh_pages {
+            old_pages.insert(pages[i].path.clone(), f);
+        }
+        if old_pages.len() > stats.pages_total {
+            let current: HashSet<&str> = pages
+                .iter()
+                .chain(&search_page)
+                .map(|p| p.path.as_str())
+                .collect();
+            old_pages.retain(|path, _| current.contains(path.as_str()));
+        }
+        cache.pages = old_pages;
     }
     stats.search_time = search_started.elapsed();
 
@@ -763,17 +914,50 @@ fn render_inner(
         };
         rest.push((format!("static/{}", logo.file), Arc::new(bytes)));
     }
-    let old_files = std::mem::take(&mut cache.files);
-    for (path, bytes, key) in other_files(site, prints.as_ref(), &old_files) {
+    // Files whose inputs are unchanged stay in the cache; new ones are added.
+    let mut keyed = 0;
+    let mut fresh_files = Vec::new();
+    for (path, bytes, key, fresh) in other_files(site, prints.as_ref(), &cache.files) {
         if let Some(k) = key {
-            cache.files.insert(path.clone(), (k, bytes.clone()));
+            keyed += 1;
+            if fresh {
+                fresh_files.push((path.clone(), (k, bytes.clone())));
+            }
         }
         rest.push((path, bytes));
+    }
+    cache.files.extend(fresh_files);
+    if cache.files.len() > keyed {
+        let current: HashSet<&str> = rest.iter().map(|(p, _)| p.as_str()).collect();
+        cache.files.retain(|p, _| current.contains(p.as_str()));
+    }
+    if let Some(f) = prints {
+        f.keep(&mut cache.prints);
     }
     stats.files += rest.len();
     rest.into_par_iter()
         .try_for_each(|(p, b)| sink.put(&p, b))?;
     Ok(docs)
+}
+
+/// The Markdown cache for the next render: the entries kept from the last one with the
+/// new ones added, without those of routines that are gone.
+fn merge_markdown(
+    site: &Site,
+    mut kept: FxMap<String, CachedMarkdown>,
+    fresh: Vec<(String, CachedMarkdown)>,
+) -> FxMap<String, CachedMarkdown> {
+    kept.extend(fresh);
+    let total: usize = site.municipalities.iter().map(|m| m.routines.len()).sum();
+    if kept.len() > total {
+        let current: HashSet<&str> = site
+            .municipalities
+            .iter()
+            .flat_map(|m| m.routines.iter().map(|r| r.path.as_str()))
+            .collect();
+        kept.retain(|path, _| current.contains(path.as_str()));
+    }
+    kept
 }
 
 /// A file made by one job, and the key of its inputs when `serve` may reuse it.
@@ -784,30 +968,24 @@ type Job<'a> = (
 );
 
 /// The JSON export and the calendar files, made in parallel; in `serve`, a file whose
-/// inputs are unchanged is taken from `old`.
+/// inputs are unchanged is taken from `old`. Each with its key, and whether it is new.
 fn other_files(
     site: &Site,
     prints: Option<&Fingerprints>,
-    old: &HashMap<String, (u64, Bytes)>,
-) -> Vec<(String, Bytes, Option<u64>)> {
+    old: &FxMap<String, (u64, Bytes)>,
+) -> Vec<(String, Bytes, Option<u64>, bool)> {
     let key = |path: &str, parts: &[Option<&u64>]| prints.and_then(|f| f.key(path, parts));
     let mut jobs: Vec<Job> = Vec::new();
     for m in &site.municipalities {
         let path = format!("data/{}.json", m.slug);
-        let k = key(
-            &path,
-            &[prints.and_then(|f| f.municipality_full.get(&m.slug))],
-        );
+        let k = key(&path, &[prints.and_then(|f| f.municipality_full(&m.slug))]);
         jobs.push((
             path,
             k,
             Box::new(move || export::municipality_json(site, m).1),
         ));
         let path = format!("{}/kalender.ics", m.slug);
-        let k = key(
-            &path,
-            &[prints.and_then(|f| f.municipality_data.get(&m.slug))],
-        );
+        let k = key(&path, &[prints.and_then(|f| f.municipality_data(&m.slug))]);
         jobs.push((
             path,
             k,
@@ -829,7 +1007,7 @@ fn other_files(
         let k = key(
             &path,
             &[
-                prints.and_then(|f| f.municipality_data.get(&m.slug)),
+                prints.and_then(|f| f.municipality_data(&m.slug)),
                 prints.and_then(|f| f.provider.get(&p.id)),
             ],
         );
@@ -863,9 +1041,9 @@ fn other_files(
                 && let Some((old_k, bytes)) = old.get(&path)
                 && *old_k == k
             {
-                return (path, bytes.clone(), Some(k));
+                return (path, bytes.clone(), Some(k), false);
             }
-            (path, Arc::new(job()), k)
+            (path, Arc::new(job()), k, true)
         })
         .collect()
 }
@@ -993,6 +1171,33 @@ pub fn escape_html(input: &str) -> String {
         }
     }
     out
+}
+
+/// A hash of what [`page_set`] is made from (every municipality's, routine's, system's
+/// and provider's slug, in order), without building the set: the same for the same set
+/// of pages.
+fn page_set_hash(site: &Site) -> u64 {
+    let mut bytes: Vec<u8> = Vec::with_capacity(64 * 1024);
+    let mut part = |p: &str| {
+        bytes.extend_from_slice(&(p.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(p.as_bytes());
+    };
+    for m in &site.municipalities {
+        part(&m.slug);
+        part(&m.routines.len().to_string());
+        for r in &m.routines {
+            part(&r.slug);
+        }
+    }
+    part(&site.systems.len().to_string());
+    for sys in &site.systems {
+        part(sys.id.as_str());
+    }
+    part(&site.providers.len().to_string());
+    for p in &site.providers {
+        part(&p.id);
+    }
+    content_hash(&[&bytes])
 }
 
 /// Every page path an internal link may point at (normalised, without `@/`).

@@ -86,19 +86,19 @@ pub fn pages(site: &Site) -> Vec<Page<'_>> {
     }];
     for m in &site.municipalities {
         pages.push(Page {
-            path: format!("{}/index.html", m.slug),
+            path: [&m.slug, "/index.html"].concat(),
             template: "municipality.html",
             spec: Spec::Municipality(m),
         });
         for r in &m.routines {
             pages.push(Page {
-                path: format!("{}/{}/index.html", m.slug, r.slug),
+                path: [&m.slug, "/", &r.slug, "/index.html"].concat(),
                 template: "routine.html",
                 spec: Spec::Routine(m, r),
             });
         }
         pages.push(Page {
-            path: format!("{}/checklista/index.html", m.slug),
+            path: [&m.slug, "/checklista/index.html"].concat(),
             template: "checklist.html",
             spec: Spec::Checklist(m),
         });
@@ -120,7 +120,7 @@ pub fn pages(site: &Site) -> Vec<Page<'_>> {
             continue;
         };
         pages.push(Page {
-            path: format!("utforare/{}/index.html", p.id),
+            path: ["utforare/", &p.id, "/index.html"].concat(),
             template: "checklist.html",
             spec: Spec::Provider(m, p),
         });

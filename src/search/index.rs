@@ -789,7 +789,7 @@ type Postings = Vec<(u32, u32, u8)>;
 /// here, and no denial-of-service concern for a site's own text. A few lines, so no
 /// crate for it.
 #[derive(Default, Clone, Copy)]
-struct FxHasher {
+pub(crate) struct FxHasher {
     hash: u64,
 }
 
@@ -837,7 +837,7 @@ impl std::hash::Hasher for FxHasher {
     }
 }
 
-type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+pub(crate) type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
 
 /// Stream entry flags (see [`Analysis::stream`]).
 const PART: u32 = 1 << 31;
