@@ -588,27 +588,21 @@ pub fn render_cached(
     sink: &dyn Sink,
 ) -> Result<RenderStats, RenderError> {
     let mut stats = RenderStats::default();
-    let result = render_inner(site, root, opts, cache, sink, &mut stats).and_then(|docs| {
-        if !cache.keep {
-            site.files = BTreeMap::new();
-        }
-        let t = std::time::Instant::now();
-        let r = search_index(&docs, cache, sink, &mut stats);
-        stats.search_time += t.elapsed();
-        r
-    });
+    let result = render_inner(site, root, opts, cache, sink, &mut stats);
     cache.stats = stats;
     result.map(|()| stats)
 }
 
 /// The search index: its files go to the sink as they are made; the first write error
-/// is kept.
+/// is kept. In `serve` the index is updated from the cache, and the documents are kept
+/// whole; a one-shot build lets go of their section texts as soon as the index no
+/// longer needs them (the A–Ö register, made next, reads titles and headings only).
 fn search_index(
-    docs: &[Arc<SearchDoc>],
-    cache: &mut RenderCache,
+    docs: Vec<Arc<SearchDoc>>,
+    index: &mut Option<crate::search::IndexCache>,
     sink: &dyn Sink,
     stats: &mut RenderStats,
-) -> Result<(), RenderError> {
+) -> Result<Vec<Arc<SearchDoc>>, RenderError> {
     use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
     let index_files = AtomicUsize::new(0);
     let write_error: Mutex<Option<IoFailure>> = Mutex::new(None);
@@ -622,15 +616,18 @@ fn search_index(
         }
     };
     let index_opts = crate::search::IndexOptions::default();
-    match &mut cache.index {
-        Some(ix) => ix.build_into(docs, &index_opts, &emit),
-        None => crate::search::build_index_into(docs, &index_opts, &emit),
-    }
+    let docs = match index {
+        Some(ix) => {
+            ix.build_into(&docs, &index_opts, &emit);
+            docs
+        }
+        None => crate::search::build_index_owned(docs, &index_opts, &emit),
+    };
     if let Some(e) = write_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
         return Err(e.into());
     }
     stats.files += index_files.load(Relaxed);
-    Ok(())
+    Ok(docs)
 }
 
 fn render_inner(
@@ -640,7 +637,7 @@ fn render_inner(
     cache: &mut RenderCache,
     sink: &dyn Sink,
     stats: &mut RenderStats,
-) -> Result<Vec<Arc<SearchDoc>>, RenderError> {
+) -> Result<(), RenderError> {
     use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
     let theme_files = theme::load(root).map_err(Diagnostics::from)?;
     let theme_hash = {
@@ -851,6 +848,9 @@ fn render_inner(
         }
     }
     drop(old_data_docs);
+    // The search index, before the register: a one-shot build then makes the register
+    // without the documents' texts.
+    let docs = search_index(docs, &mut cache.index, sink, stats)?;
     if let Some(page) = &search_page {
         // In serve, the page is kept while the titles and headings it lists are the
         // same (an edit inside a section does not touch the A–Ö register).
@@ -870,7 +870,7 @@ fn render_inner(
     }
     stats.pages_rendered = pages_rendered.load(Relaxed);
     // Every page went to the sink, as one file.
-    stats.files = stats.pages_total;
+    stats.files += stats.pages_total;
     if keep {
         cache.markdown = merge_markdown(site, old_markdown, fresh_markdown);
         for (i, f) in fresh_pages {
@@ -914,30 +914,33 @@ fn render_inner(
         };
         rest.push((format!("static/{}", logo.file), Arc::new(bytes)));
     }
-    // Files whose inputs are unchanged stay in the cache; new ones are added.
+    // Files whose inputs are unchanged stay in the cache; new ones are added. Each
+    // goes to the sink as soon as it is made, so they are never all held at once.
     let mut keyed = 0;
     let mut fresh_files = Vec::new();
-    for (path, bytes, key, fresh) in other_files(site, prints.as_ref(), &cache.files) {
+    let made = other_files(site, prints.as_ref(), &cache.files, sink)?;
+    stats.files += made.len();
+    for (path, key, fresh) in &made {
         if let Some(k) = key {
             keyed += 1;
-            if fresh {
-                fresh_files.push((path.clone(), (k, bytes.clone())));
+            if let Some(bytes) = fresh {
+                fresh_files.push((path.clone(), (*k, bytes.clone())));
             }
         }
-        rest.push((path, bytes));
     }
     cache.files.extend(fresh_files);
     if cache.files.len() > keyed {
-        let current: HashSet<&str> = rest.iter().map(|(p, _)| p.as_str()).collect();
+        let current: HashSet<&str> = made.iter().map(|(p, _, _)| p.as_str()).collect();
         cache.files.retain(|p, _| current.contains(p.as_str()));
     }
+    drop(made);
     if let Some(f) = prints {
         f.keep(&mut cache.prints);
     }
     stats.files += rest.len();
     rest.into_par_iter()
         .try_for_each(|(p, b)| sink.put(&p, b))?;
-    Ok(docs)
+    Ok(())
 }
 
 /// The Markdown cache for the next render: the entries kept from the last one with the
@@ -967,13 +970,16 @@ type Job<'a> = (
     Box<dyn Fn() -> Vec<u8> + Send + Sync + 'a>,
 );
 
-/// The JSON export and the calendar files, made in parallel; in `serve`, a file whose
-/// inputs are unchanged is taken from `old`. Each with its key, and whether it is new.
+/// The JSON export and the calendar files, made in parallel and handed to `sink`; in
+/// `serve`, a file whose inputs are unchanged is taken from `old`. Returns each path
+/// with its key, and its bytes when they are new and keyed (for the cache).
+#[allow(clippy::type_complexity)]
 fn other_files(
     site: &Site,
     prints: Option<&Fingerprints>,
     old: &FxMap<String, (u64, Bytes)>,
-) -> Vec<(String, Bytes, Option<u64>, bool)> {
+    sink: &dyn Sink,
+) -> Result<Vec<(String, Option<u64>, Option<Bytes>)>, IoFailure> {
     let key = |path: &str, parts: &[Option<&u64>]| prints.and_then(|f| f.key(path, parts));
     let mut jobs: Vec<Job> = Vec::new();
     for m in &site.municipalities {
@@ -1041,9 +1047,13 @@ fn other_files(
                 && let Some((old_k, bytes)) = old.get(&path)
                 && *old_k == k
             {
-                return (path, bytes.clone(), Some(k), false);
+                sink.put(&path, bytes.clone())?;
+                return Ok((path, Some(k), None));
             }
-            (path, Arc::new(job()), k, true)
+            let bytes: Bytes = Arc::new(job());
+            sink.put(&path, bytes.clone())?;
+            let fresh = k.is_some().then_some(bytes);
+            Ok((path, k, fresh))
         })
         .collect()
 }
@@ -1129,19 +1139,18 @@ fn subjects_json(
     cache: Option<&mut crate::search::SubjectCache>,
 ) -> Value {
     let index = match cache {
-        Some(c) => crate::search::subject_index_cached(docs, c),
-        None => crate::search::subject_index(docs),
+        Some(c) => crate::search::subject_index_cached(docs, c, SUBJECT_ENTRIES),
+        None => crate::search::subject_index_top(docs, SUBJECT_ENTRIES),
     };
     let letters: Vec<Value> = index
         .into_iter()
         .map(|(letter, terms)| {
             let terms: Vec<Value> = terms
                 .into_iter()
-                .map(|(term, pages)| {
-                    let more = pages.len().saturating_sub(SUBJECT_ENTRIES);
+                .map(|(term, pages, total)| {
+                    let more = total.saturating_sub(SUBJECT_ENTRIES);
                     let pages: Vec<Value> = pages
                         .into_iter()
-                        .take(SUBJECT_ENTRIES)
                         .map(|(title, url)| json!({"title": title, "url": url}))
                         .collect();
                     json!({"term": term, "pages": pages, "more": more})

@@ -949,14 +949,14 @@ fn plan_word(vocab: &Vocabulary, word: &str) -> WordPlan {
 /// `terms[g]` the (term, compound part terms) of global word `g` and `global[w]` the
 /// global word of the analysis' word `w`; only the terms `t` with `only[t]`, if given.
 /// Returns the postings sorted by term.
-fn post_analysis(
+fn post_analysis<L: PostingList>(
     a: &Analysis,
     base: u32,
     global: &[u32],
     terms: &[(u32, Box<[u32]>)],
     only: Option<&[bool]>,
-) -> Vec<(u32, Postings)> {
-    let mut map: FxMap<u32, Postings> = FxMap::default();
+) -> Vec<(u32, L)> {
+    let mut map: FxMap<u32, L> = FxMap::default();
     let mut post = |term: u32, doc: u32, sec: u32, field: Field, part: bool| {
         if only.is_some_and(|o| !o[term as usize]) {
             return;
@@ -1000,9 +1000,81 @@ fn post_analysis(
         }
         from = end as usize;
     }
-    let mut out: Vec<(u32, Postings)> = map.into_iter().collect();
+    let mut out: Vec<(u32, L)> = map.into_iter().collect();
+    out.iter_mut().for_each(|(_, l)| l.finish());
     out.sort_unstable_by_key(|e| e.0);
     out
+}
+
+/// A term's postings as [`post_analysis`] builds them: only the last one can still
+/// change.
+trait PostingList: Default {
+    fn last_mut(&mut self) -> Option<&mut (u32, u32, u8)>;
+    fn push(&mut self, posting: (u32, u32, u8));
+    /// No more postings come.
+    fn finish(&mut self) {}
+}
+
+impl PostingList for Postings {
+    fn last_mut(&mut self) -> Option<&mut (u32, u32, u8)> {
+        self.as_mut_slice().last_mut()
+    }
+
+    fn push(&mut self, posting: (u32, u32, u8)) {
+        Vec::push(self, posting);
+    }
+}
+
+/// A term's postings in one analysis, already in the index's encoding (a one-shot
+/// build, where nothing is spliced later): about 3 bytes a posting instead of 12. The
+/// first posting's document stays a number, since its delta is from the term's last
+/// posting in the analyses before; `text` holds the rest of the encoding.
+#[derive(Default)]
+struct EncodedPostings {
+    first: u32,
+    last: u32,
+    started: bool,
+    text: String,
+    pending: Option<(u32, u32, u8)>,
+}
+
+impl EncodedPostings {
+    fn flush(&mut self) {
+        if let Some((d, s, f)) = self.pending.take() {
+            if self.started {
+                push_varint(&mut self.text, u64::from(d - self.last));
+            } else {
+                (self.first, self.started) = (d, true);
+            }
+            push_varint(&mut self.text, u64::from(s) * 128 + u64::from(f & 0x7f));
+            self.last = d;
+        }
+    }
+
+    /// Appends the postings to `out` as [`push_postings`] would.
+    fn push_to(&self, out: &mut String, prev: &mut u32) {
+        if self.started {
+            push_varint(out, u64::from(self.first - *prev));
+            out.push_str(&self.text);
+            *prev = self.last;
+        }
+    }
+}
+
+impl PostingList for EncodedPostings {
+    fn last_mut(&mut self) -> Option<&mut (u32, u32, u8)> {
+        self.pending.as_mut()
+    }
+
+    fn push(&mut self, posting: (u32, u32, u8)) {
+        self.flush();
+        self.pending = Some(posting);
+    }
+
+    fn finish(&mut self) {
+        self.flush();
+        self.text.shrink_to_fit();
+    }
 }
 
 /// Documents in index order: (municipality slug, kind, url), then everything else so
@@ -1227,15 +1299,94 @@ pub fn build_index_into<D: Borrow<SearchDoc> + Sync>(docs: &[D], opts: &IndexOpt
     let docs = sorted_docs(docs);
     let n_docs = u32::try_from(docs.len()).unwrap_or(u32::MAX);
     let docs = &docs[..n_docs as usize];
-    // Documents are tokenised in parallel, in contiguous runs.
+    let analyses = analyse(docs);
+    let frags = emit_fragments(docs, opts, emit);
+    index_files(docs, analyses, frags, opts, emit);
+}
+
+/// [`build_index_into`] for a build that owns its documents (a one-shot build): once
+/// they are tokenised and their fragments written, the section texts of the documents
+/// no one else holds are let go, so the rest of the index is made without them.
+/// Returns the documents, sorted, without those texts (titles and headings stay).
+pub fn build_index_owned(
+    mut docs: Vec<Arc<SearchDoc>>,
+    opts: &IndexOptions,
+    emit: &Emit,
+) -> Vec<Arc<SearchDoc>> {
+    docs.sort_by(|a, b| doc_order(a, b));
+    docs.truncate(u32::MAX as usize);
+    let (analyses, frags) = {
+        let refs: Vec<&SearchDoc> = docs.iter().map(|d| &**d).collect();
+        (analyse(&refs), emit_fragments(&refs, opts, emit))
+    };
+    for doc in &mut docs {
+        if let Some(doc) = Arc::get_mut(doc) {
+            for sec in &mut doc.sections {
+                sec.text = String::new();
+            }
+        }
+    }
+    let refs: Vec<&SearchDoc> = docs.iter().map(|d| &**d).collect();
+    index_files(&refs, analyses, frags, opts, emit);
+    drop(refs);
+    docs
+}
+
+/// The documents (sorted) tokenised in parallel, in contiguous runs: `(first
+/// document, analysis)`.
+fn analyse(docs: &[&SearchDoc]) -> Vec<(u32, Analysis)> {
     let run = docs.len().div_ceil(rayon::current_num_threads() * 4).max(1);
-    let analyses: Vec<(u32, Analysis)> = docs
-        .par_chunks(run)
+    docs.par_chunks(run)
         .enumerate()
         .map(|(r, part)| ((r * run) as u32, Analysis::of(part)))
-        .collect();
-    let units: Vec<(u32, &Analysis)> = analyses.iter().map(|(b, a)| (*b, a)).collect();
-    index_files(docs, &units, opts, emit);
+        .collect()
+}
+
+/// Fragment groups: consecutive documents, closed once they reach `fragment_bytes`
+/// (as [`cut`] does). Made a window of documents at a time, so only one window's
+/// pieces are held at once; returns each file's hash and number of documents.
+fn emit_fragments(docs: &[&SearchDoc], opts: &IndexOptions, emit: &Emit) -> Vec<(String, usize)> {
+    const WINDOW: usize = 256;
+    let mut out: Vec<(String, usize)> = Vec::new();
+    let mut open: Vec<String> = Vec::new();
+    let mut len = 6;
+    let write = |groups: Vec<Vec<String>>, out: &mut Vec<(String, usize)>| {
+        let first = out.len();
+        let made: Vec<(String, usize)> = groups
+            .par_iter()
+            .enumerate()
+            .map(|(k, part)| {
+                let g = first + k;
+                let (hash, bytes) = fragment_file(g, part.iter().map(String::as_str));
+                emit(format!("{INDEX_DIR}/f{g}-{hash}.js"), Arc::new(bytes));
+                (hash, part.len())
+            })
+            .collect();
+        out.extend(made);
+    };
+    for window in docs.chunks(WINDOW) {
+        let pieces: Vec<String> = window
+            .par_iter()
+            .map(|doc| fragment_piece(doc, opts.excerpt_chars))
+            .collect();
+        let mut closed = Vec::new();
+        for piece in pieces {
+            if !open.is_empty() && len >= opts.fragment_bytes {
+                closed.push(std::mem::take(&mut open));
+                len = 6;
+            }
+            if !open.is_empty() {
+                len += 1;
+            }
+            len += piece.len();
+            open.push(piece);
+        }
+        write(closed, &mut out);
+    }
+    if !open.is_empty() {
+        write(vec![open], &mut out);
+    }
+    out
 }
 
 /// Keeps what [`build_index`] made and everything it was made from, so that rebuilding
@@ -1295,22 +1446,28 @@ impl IndexCache {
 
 /// The index files from the documents (sorted) and their analyses: `(first document,
 /// analysis)` in document order, covering all documents.
-fn index_files(docs: &[&SearchDoc], units: &[(u32, &Analysis)], opts: &IndexOptions, emit: &Emit) {
-    // Distinct words of the whole corpus; each analysis' word ids mapped to them.
-    let mut ids: FxMap<&str, u32> = FxMap::default();
-    let mut words: Vec<&str> = Vec::new();
+fn index_files(
+    docs: &[&SearchDoc],
+    mut analyses: Vec<(u32, Analysis)>,
+    frags: Vec<(String, usize)>,
+    opts: &IndexOptions,
+    emit: &Emit,
+) {
+    // Distinct words of the whole corpus (moved out of the analyses); each analysis'
+    // word ids mapped to them.
+    let mut ids: FxMap<Box<str>, u32> = FxMap::default();
     let mut in_vocab: Vec<bool> = Vec::new();
-    let globals: Vec<Vec<u32>> = units
-        .iter()
+    let globals: Vec<Vec<u32>> = analyses
+        .iter_mut()
         .map(|(_, a)| {
-            a.words
-                .iter()
+            std::mem::take(&mut a.words)
+                .into_iter()
                 .zip(&a.vocab)
                 .map(|(w, &v)| {
-                    let id = *ids.entry(&**w).or_insert_with(|| {
-                        words.push(w);
+                    let next = ids.len() as u32;
+                    let id = *ids.entry(w).or_insert_with(|| {
                         in_vocab.push(false);
-                        (words.len() - 1) as u32
+                        next
                     });
                     in_vocab[id as usize] |= v;
                     id
@@ -1318,7 +1475,11 @@ fn index_files(docs: &[&SearchDoc], units: &[(u32, &Analysis)], opts: &IndexOpti
                 .collect()
         })
         .collect();
-    drop(ids);
+    let mut owned: Vec<Box<str>> = vec![Box::default(); ids.len()];
+    for (w, id) in ids {
+        owned[id as usize] = w;
+    }
+    let words: Vec<&str> = owned.iter().map(|w| &**w).collect();
 
     // The vocabulary compounds split against: every (plain or part) word in the corpus.
     let vocab_words: Vec<&str> = words
@@ -1397,10 +1558,11 @@ fn index_files(docs: &[&SearchDoc], units: &[(u32, &Analysis)], opts: &IndexOpti
 
     // Postings, per analysis in parallel; a term's postings are those of the
     // analyses in document order, so the result is the same as one pass in order.
-    let postings: Vec<Vec<(u32, Postings)>> = units
-        .par_iter()
+    // Each analysis is let go once posted.
+    let postings: Vec<Vec<(u32, EncodedPostings)>> = analyses
+        .into_par_iter()
         .zip(&globals)
-        .map(|((base, a), g)| post_analysis(a, *base, g, &word_terms, None))
+        .map(|((base, a), g)| post_analysis(&a, base, g, &word_terms, None))
         .collect();
     drop(globals);
 
@@ -1423,7 +1585,7 @@ fn index_files(docs: &[&SearchDoc], units: &[(u32, &Analysis)], opts: &IndexOpti
             let g1 = (g0 + shard).min(n_groups);
             let (lo, hi) = (group_starts[g0] as u32, group_starts[g1] as u32);
             // (term, analysis, postings) in range, in (term, document) order.
-            let mut entries: Vec<(u32, usize, &Postings)> = Vec::new();
+            let mut entries: Vec<(u32, usize, &EncodedPostings)> = Vec::new();
             for (u, list) in postings.iter().enumerate() {
                 let a = list.partition_point(|e| e.0 < lo);
                 let b = list.partition_point(|e| e.0 < hi);
@@ -1446,7 +1608,7 @@ fn index_files(docs: &[&SearchDoc], units: &[(u32, &Analysis)], opts: &IndexOpti
                     payload.push_str(",\"");
                     let mut prev = 0u32;
                     while e < entries.len() && entries[e].0 == t {
-                        push_postings(&mut payload, &mut prev, entries[e].2);
+                        entries[e].2.push_to(&mut payload, &mut prev);
                         e += 1;
                     }
                     payload.push('"');
@@ -1475,23 +1637,6 @@ fn index_files(docs: &[&SearchDoc], units: &[(u32, &Analysis)], opts: &IndexOpti
         .collect();
     drop(groups);
 
-    // Fragment groups: consecutive documents, closed once they reach `fragment_bytes`.
-    let pieces: Vec<String> = docs
-        .par_iter()
-        .map(|doc| fragment_piece(doc, opts.excerpt_chars))
-        .collect();
-    let cuts = cut(pieces.iter().map(String::len), opts.fragment_bytes);
-    let frags: Vec<(String, usize)> = cuts
-        .par_iter()
-        .enumerate()
-        .map(|(g, r)| {
-            let part = &pieces[r.clone()];
-            let (hash, bytes) = fragment_file(g, part.iter().map(String::as_str));
-            emit(format!("{INDEX_DIR}/f{g}-{hash}.js"), Arc::new(bytes));
-            (hash, part.len())
-        })
-        .collect();
-    drop(pieces);
     let chunks = chunks_meta
         .iter()
         .map(|(f, l, h)| (f.as_str(), l.as_str(), h.as_str()));
@@ -1760,18 +1905,37 @@ fn register_display(raw: &str) -> String {
 /// label. Inflected forms share an entry (by stem), written in their most common form.
 /// `url` is site-relative, with `#anchor` for a section heading.
 pub fn subject_index<D: Borrow<SearchDoc> + Sync>(docs: &[D]) -> SubjectIndex {
-    let docs = sorted_docs(docs);
-    let found = find_subjects(&docs, |_, _| None);
-    subjects_of(&found)
+    strip_totals(subject_index_top(docs, usize::MAX))
 }
 
 /// The A–Ö subject index: `(letter, [(term, [(label, url)])])`.
 pub type SubjectIndex = Vec<(String, Vec<(String, Vec<(String, String)>)>)>;
 
+/// [`subject_index`] with at most `limit` entries per term, each term with its
+/// total number of entries: `(letter, [(term, [(label, url)], total)])`. The entries
+/// past the limit are never copied (a common word has thousands).
+pub type SubjectTop = Vec<(String, Vec<(String, Vec<(String, String)>, usize)>)>;
+
+/// [`subject_index`], at most `limit` entries per term (see [`SubjectTop`]).
+pub fn subject_index_top<D: Borrow<SearchDoc> + Sync>(docs: &[D], limit: usize) -> SubjectTop {
+    let docs = sorted_docs(docs);
+    let found = find_subjects(&docs, |_, _| None);
+    subjects_of(&found, limit)
+}
+
+fn strip_totals(top: SubjectTop) -> SubjectIndex {
+    top.into_iter()
+        .map(|(l, terms)| (l, terms.into_iter().map(|(t, e, _)| (t, e)).collect()))
+        .collect()
+}
+
 /// What [`subject_index`] reads from one document: its sources (label, url, collation
 /// key of the label) and the register words found in them (stem key, display form,
 /// source).
-type Found = (Vec<(String, String, Vec<u8>)>, Vec<(String, String, u32)>);
+type Found = (
+    Vec<(String, String, Box<[u8]>)>,
+    Vec<(Arc<str>, Arc<str>, u32)>,
+);
 
 /// Keeps what [`subject_index_cached`] read from each document, so that the next call
 /// (`serve`) only reads the documents that are not the same `Arc` as before.
@@ -1781,9 +1945,13 @@ pub struct SubjectCache {
     docs: Vec<(Arc<SearchDoc>, Arc<Found>)>,
 }
 
-/// [`subject_index`], reading again only the documents that changed since the last
-/// call with this cache.
-pub fn subject_index_cached(docs: &[Arc<SearchDoc>], cache: &mut SubjectCache) -> SubjectIndex {
+/// [`subject_index_top`], reading again only the documents that changed since the
+/// last call with this cache.
+pub fn subject_index_cached(
+    docs: &[Arc<SearchDoc>],
+    cache: &mut SubjectCache,
+    limit: usize,
+) -> SubjectTop {
     let mut sorted: Vec<Arc<SearchDoc>> = docs.to_vec();
     sorted.sort_by(|a, b| doc_order(a, b));
     let old = std::mem::take(&mut cache.docs);
@@ -1794,7 +1962,7 @@ pub fn subject_index_cached(docs: &[Arc<SearchDoc>], cache: &mut SubjectCache) -
     });
     drop(old);
     cache.docs = sorted.into_iter().zip(found.iter().cloned()).collect();
-    subjects_of(&found)
+    subjects_of(&found, limit)
 }
 
 /// Per document (sorted), in parallel: what it gives the register, from `known(k, doc)`
@@ -1807,7 +1975,7 @@ fn find_subjects<D: Borrow<SearchDoc> + Sync>(
     docs.par_chunks(run)
         .enumerate()
         .flat_map_iter(|(r, part)| {
-            let mut cache = FxMap::default();
+            let mut cache = WordCache::default();
             part.iter()
                 .enumerate()
                 .map(|(k, doc)| {
@@ -1819,9 +1987,10 @@ fn find_subjects<D: Borrow<SearchDoc> + Sync>(
         .collect()
 }
 
-/// The register from what each document (sorted) gives it.
+/// The register from what each document (sorted) gives it, at most `limit` entries
+/// per term.
 #[allow(clippy::type_complexity)]
-fn subjects_of(found: &[Arc<Found>]) -> SubjectIndex {
+fn subjects_of(found: &[Arc<Found>], limit: usize) -> SubjectTop {
     // Every source ranked by (collation key, label, url); equal ones share a rank.
     let mut ranked: Vec<(u32, u32)> = found
         .iter()
@@ -1851,15 +2020,15 @@ fn subjects_of(found: &[Arc<Found>]) -> SubjectIndex {
     });
 
     // stem key → (display form → count, entries as (document, source))
-    let mut groups: FxMap<String, (BTreeMap<String, usize>, Vec<u32>)> = FxMap::default();
+    let mut groups: FxMap<Arc<str>, (BTreeMap<Arc<str>, usize>, Vec<u32>)> = FxMap::default();
     for (d, f) in found.iter().enumerate() {
         let words = &f.1;
         for (key, display, src) in words {
-            let g = match groups.get_mut(key.as_str()) {
+            let g = match groups.get_mut(&**key) {
                 Some(g) => g,
                 None => groups.entry(key.clone()).or_default(),
             };
-            match g.0.get_mut(display.as_str()) {
+            match g.0.get_mut(&**display) {
                 Some(n) => *n += 1,
                 None => {
                     g.0.insert(display.clone(), 1);
@@ -1868,12 +2037,13 @@ fn subjects_of(found: &[Arc<Found>]) -> SubjectIndex {
             g.1.push(rank_of[d][*src as usize]);
         }
     }
-    let mut groups: Vec<(String, (BTreeMap<String, usize>, Vec<u32>))> =
+    drop(rank_of);
+    let mut groups: Vec<(Arc<str>, (BTreeMap<Arc<str>, usize>, Vec<u32>))> =
         groups.into_iter().collect();
     groups.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
     #[allow(clippy::type_complexity)]
-    let terms: Vec<Option<((u8, Vec<u32>, String), String, Vec<(String, String)>)>> = groups
+    let terms: Vec<Option<((u8, Vec<u32>, String), String, Vec<(String, String)>, usize)>> = groups
         .into_par_iter()
         .map(|(_, (forms, mut entries))| {
             // Most common form; ties: shorter, then Swedish order.
@@ -1884,11 +2054,13 @@ fn subjects_of(found: &[Arc<Found>]) -> SubjectIndex {
                         .then_with(|| b.0.chars().count().cmp(&a.0.chars().count()))
                         .then_with(|| swedish_cmp(b.0, a.0))
                 })
-                .map(|(f, _)| f.clone())?;
+                .map(|(f, _)| f.to_string())?;
             entries.sort_unstable();
             entries.dedup();
+            let total = entries.len();
             let entries = entries
                 .iter()
+                .take(limit)
                 .map(|&r| {
                     let s = source(&ranked[r as usize]);
                     (s.0.clone(), s.1.clone())
@@ -1896,16 +2068,19 @@ fn subjects_of(found: &[Arc<Found>]) -> SubjectIndex {
                 .collect();
             let letter = register_letter(&display);
             let (rank, key) = letter_rank(&letter);
-            Some(((rank, key, letter), display, entries))
+            Some(((rank, key, letter), display, entries, total))
         })
         .collect();
-    let mut by_letter: BTreeMap<(u8, Vec<u32>, String), Vec<(String, Vec<(String, String)>)>> =
-        BTreeMap::new();
-    for (letter, display, entries) in terms.into_iter().flatten() {
+    #[allow(clippy::type_complexity)]
+    let mut by_letter: BTreeMap<
+        (u8, Vec<u32>, String),
+        Vec<(String, Vec<(String, String)>, usize)>,
+    > = BTreeMap::new();
+    for (letter, display, entries, total) in terms.into_iter().flatten() {
         by_letter
             .entry(letter)
             .or_default()
-            .push((display, entries));
+            .push((display, entries, total));
     }
     by_letter
         .into_par_iter()
@@ -1924,11 +2099,17 @@ fn subjects_of(found: &[Arc<Found>]) -> SubjectIndex {
 
 /// The register words of one document: its sources (label, url, collation key of the
 /// label) and, per word, (stem key, display form, source).
-#[allow(clippy::type_complexity)]
-fn subject_words(
-    doc: &SearchDoc,
-    cache: &mut FxMap<Box<str>, Option<(Box<str>, bool)>>,
-) -> (Vec<(String, String, Vec<u8>)>, Vec<(String, String, u32)>) {
+/// What [`subject_words`] has worked out for the words of a run of documents: per
+/// word (as tokenised), its stem key if it may be a register word and whether it is
+/// short; per raw spelling, its display form. Shared strings, so the many occurrences
+/// of a word cost no copies.
+#[derive(Default)]
+struct WordCache {
+    words: FxMap<Box<str>, Option<(Arc<str>, bool)>>,
+    displays: FxMap<Box<str>, Arc<str>>,
+}
+
+fn subject_words(doc: &SearchDoc, cache: &mut WordCache) -> Found {
     let muni = doc.municipality.as_ref().map(|m| m.1.as_str());
     let with_muni = |label: String| match muni {
         Some(m) if !label.contains(m) => format!("{label} ({m})"),
@@ -1936,8 +2117,11 @@ fn subject_words(
     };
     let base_url = doc.url.split('#').next().unwrap_or("");
     let mut texts: Vec<&str> = vec![&doc.title];
-    let mut sources: Vec<(String, String, Vec<u8>)> =
-        vec![(with_muni(doc.title.clone()), doc.url.clone(), Vec::new())];
+    let mut sources: Vec<(String, String, Box<[u8]>)> = vec![(
+        with_muni(doc.title.clone()),
+        doc.url.clone(),
+        Box::default(),
+    )];
     for sec in &doc.sections {
         if sec.heading.is_empty() {
             continue;
@@ -1952,14 +2136,14 @@ fn subject_words(
             format!("{}: {}", doc.title, sec.heading)
         };
         texts.push(&sec.heading);
-        sources.push((with_muni(label), url, Vec::new()));
+        sources.push((with_muni(label), url, Box::default()));
     }
     let mut words = Vec::new();
     for (src, text) in texts.iter().enumerate() {
         for_each_token(text, |tok| {
             // Per distinct word: its stem key if it may be a register word, and
             // whether it is short (then only as an acronym).
-            let entry = match cache.get(tok.word) {
+            let entry = match cache.words.get(tok.word) {
                 Some(e) => e,
                 None => {
                     let n = normalize(tok.word);
@@ -1970,9 +2154,9 @@ fn subject_words(
                         && !n.chars().all(|c| c.is_ascii_digit()))
                     .then(|| {
                         // `stem_key(word)` is `stem(normalize(word))`.
-                        (stem(&n).into_boxed_str(), n.chars().count() < 4)
+                        (Arc::<str>::from(stem(&n)), n.chars().count() < 4)
                     });
-                    cache.entry(tok.word.into()).or_insert(e)
+                    cache.words.entry(tok.word.into()).or_insert(e)
                 }
             };
             let Some((key, short)) = entry else {
@@ -1981,9 +2165,19 @@ fn subject_words(
             if *short && !tok.raw.chars().skip(1).any(|c| c.is_uppercase()) {
                 return;
             }
-            words.push((key.to_string(), register_display(tok.raw), src as u32));
+            let key = key.clone();
+            let display = match cache.displays.get(tok.raw) {
+                Some(d) => d.clone(),
+                None => cache
+                    .displays
+                    .entry(tok.raw.into())
+                    .or_insert_with(|| register_display(tok.raw).into())
+                    .clone(),
+            };
+            words.push((key, display, src as u32));
         });
     }
+    words.shrink_to_fit();
     for s in &mut sources {
         // Three bytes per code point, big-endian: compares like the `u32` key, with
         // memcmp.
@@ -1992,6 +2186,7 @@ fn subject_words(
             .flat_map(|c| [(c >> 16) as u8, (c >> 8) as u8, *c as u8])
             .collect();
     }
+    sources.shrink_to_fit();
     (sources, words)
 }
 

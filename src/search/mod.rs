@@ -6,6 +6,7 @@ pub mod index;
 pub mod text;
 
 pub use index::{
-    DocKind, IndexCache, IndexOptions, SearchDoc, Section, SubjectCache, SubjectIndex, build_index,
-    build_index_into, build_index_with, extract_docs, subject_index, subject_index_cached,
+    DocKind, IndexCache, IndexOptions, SearchDoc, Section, SubjectCache, SubjectIndex, SubjectTop,
+    build_index, build_index_into, build_index_owned, build_index_with, extract_docs,
+    subject_index, subject_index_cached, subject_index_top,
 };

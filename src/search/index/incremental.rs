@@ -686,7 +686,8 @@ impl State {
                 let b = bounds[r].start as u32;
                 let e = bounds[r].end as u32;
                 let only = only_candidates.then_some(is_candidate.as_slice());
-                let new = post_analysis(&run.analysis, b, &run.global, word_terms, only);
+                let new =
+                    post_analysis::<Postings>(&run.analysis, b, &run.global, word_terms, only);
                 cands.extend(new.iter().map(|x| x.0));
                 cands.sort_unstable();
                 cands.dedup();

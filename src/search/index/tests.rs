@@ -1011,8 +1011,8 @@ fn subject_index_cached_equals_a_fresh_one() {
     let mut cache = SubjectCache::default();
     let mut check = |docs: &[Arc<SearchDoc>], what: &str| {
         assert_eq!(
-            subject_index_cached(docs, &mut cache),
-            subject_index(docs),
+            subject_index_cached(docs, &mut cache, usize::MAX),
+            subject_index_top(docs, usize::MAX),
             "{what}"
         );
     };
@@ -1043,4 +1043,26 @@ fn subject_index_cached_equals_a_fresh_one() {
     check(&docs, "removed");
     check(&[], "empty");
     check(&docs, "after empty");
+}
+
+/// The register cut to a few entries per term is the full one cut, with each term's
+/// full count.
+#[test]
+fn subject_index_top_cuts_entries_and_keeps_totals() {
+    let docs = odd_corpus();
+    let full = subject_index(&docs);
+    let top = subject_index_top(&docs, 1);
+    assert_eq!(full.len(), top.len());
+    let mut cut_some = false;
+    for ((l1, t1), (l2, t2)) in full.iter().zip(&top) {
+        assert_eq!(l1, l2);
+        assert_eq!(t1.len(), t2.len());
+        for ((term1, e1), (term2, e2, total)) in t1.iter().zip(t2) {
+            assert_eq!(term1, term2);
+            assert_eq!(*total, e1.len());
+            assert_eq!(&e1[..e1.len().min(1)], &e2[..]);
+            cut_some |= e1.len() > 1;
+        }
+    }
+    assert!(cut_some, "the corpus has a term with more than one entry");
 }
