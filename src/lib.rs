@@ -5,6 +5,7 @@
 //! `loader` (YAML + Markdown, validated) → `model` (typed, cross-referenced) →
 //! `render` (pulldown-cmark, tera) → `postprocess` (lol_html) → `output` (atomic write).
 
+mod alloc;
 pub mod calendar;
 pub mod cli;
 pub mod cmd;

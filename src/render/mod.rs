@@ -1257,9 +1257,10 @@ fn routine_html(
         return (String::new(), diags);
     }
     for link in &out.links {
-        let pos = cursor.at(r.body_offset + link.offset);
+        // Worked out only for a link that is reported: most are fine.
+        let at = r.body_offset + link.offset;
         if let Some((msg, hint)) = crate::sanitize::url_problem(&link.url) {
-            diags.push(Diagnostic::error(&r.path, pos, msg).with_hint(hint));
+            diags.push(Diagnostic::error(&r.path, cursor.at(at), msg).with_hint(hint));
             continue;
         }
         if link.raw_html {
@@ -1283,7 +1284,7 @@ fn routine_html(
                 diags.push(
                     Diagnostic::error(
                         &r.path,
-                        pos,
+                        cursor.at(at),
                         format!("trasig intern länk `{url}`: sidan finns inte"),
                     )
                     .with_hint(hint),
@@ -1296,7 +1297,7 @@ fn routine_html(
             || url.starts_with('#'))
         {
             diags.push(
-                Diagnostic::error(&r.path, pos, format!("länken `{url}` går inte att följa"))
+                Diagnostic::error(&r.path, cursor.at(at), format!("länken `{url}` går inte att följa"))
                     .with_hint("länka till andra sidor i portalen med @/<kommun>/<rutin>/, och till webben med https://"),
             );
         }
