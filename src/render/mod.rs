@@ -850,24 +850,36 @@ fn render_inner(
     drop(old_data_docs);
     // The search index, before the register: a one-shot build then makes the register
     // without the documents' texts.
-    let docs = search_index(docs, &mut cache.index, sink, stats)?;
-    if let Some(page) = &search_page {
-        // In serve, the page is kept while the titles and headings it lists are the
-        // same (an edit inside a section does not touch the A–Ö register).
-        let old = std::mem::take(&mut cache.doc_prints);
-        let print = prints.as_ref().map(|f| {
-            let (print, per_doc) = f.search_page(page, &docs, &old);
-            cache.doc_prints = per_doc;
-            print
-        });
-        drop(old);
-        let kept = print.is_some_and(|fp| old_pages.get(&page.path).is_some_and(|e| e.0 == fp));
-        let subjects = (!kept).then(|| subjects_json(&docs, cache.subjects.as_mut()));
-        let (_, fresh) = render_one(usize::MAX, page, subjects, print)?;
-        if let Some(f) = fresh {
-            old_pages.insert(page.path.clone(), f);
-        }
+    // The index and the search page, while the JSON export and the calendars are made
+    // alongside: those are independent jobs that fill the gaps in the index's
+    // sequential steps. (Each of them goes to the sink as soon as it is made.)
+    let (searched, other) = rayon::join(
+        || -> Result<Option<CachedPage>, RenderError> {
+            let docs = search_index(docs, &mut cache.index, sink, stats)?;
+            if let Some(page) = &search_page {
+                // In serve, the page is kept while the titles and headings it lists
+                // are the same (an edit inside a section does not touch the register).
+                let old = std::mem::take(&mut cache.doc_prints);
+                let print = prints.as_ref().map(|f| {
+                    let (print, per_doc) = f.search_page(page, &docs, &old);
+                    cache.doc_prints = per_doc;
+                    print
+                });
+                drop(old);
+                let kept =
+                    print.is_some_and(|fp| old_pages.get(&page.path).is_some_and(|e| e.0 == fp));
+                let subjects = (!kept).then(|| subjects_json(&docs, cache.subjects.as_mut()));
+                let (_, fresh) = render_one(usize::MAX, page, subjects, print)?;
+                return Ok(fresh);
+            }
+            Ok(None)
+        },
+        || other_files(site, prints.as_ref(), &cache.files, sink),
+    );
+    if let (Some(page), Some(fresh)) = (&search_page, searched?) {
+        old_pages.insert(page.path.clone(), fresh);
     }
+    let made = other?;
     stats.pages_rendered = pages_rendered.load(Relaxed);
     // Every page went to the sink, as one file.
     stats.files += stats.pages_total;
@@ -918,7 +930,6 @@ fn render_inner(
     // goes to the sink as soon as it is made, so they are never all held at once.
     let mut keyed = 0;
     let mut fresh_files = Vec::new();
-    let made = other_files(site, prints.as_ref(), &cache.files, sink)?;
     stats.files += made.len();
     for (path, key, fresh) in &made {
         if let Some(k) = key {
@@ -1169,16 +1180,23 @@ pub static PAGES_RENDERED: std::sync::atomic::AtomicUsize = std::sync::atomic::A
 /// alone, so `@/` links built from data stay recognisable to the post-process stage.
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
+    // Runs without a special character are copied whole; the five are ASCII, so
+    // they never sit inside a multi-byte character.
+    let mut copied = 0;
+    for (i, b) in input.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#x27;",
+            _ => continue,
+        };
+        out.push_str(&input[copied..i]);
+        out.push_str(entity);
+        copied = i + 1;
     }
+    out.push_str(&input[copied..]);
     out
 }
 
@@ -1311,7 +1329,20 @@ fn wrap_tables(html: &str) -> String {
     let mut n = 0;
     let mut out = String::with_capacity(html.len() + 128);
     let mut rest = html;
-    while let Some(i) = rest.find("<table>") {
+    // (A search for `<`, a memchr, then a look at what follows: cheaper than a
+    // substring search over the whole body.)
+    let next_table = |s: &str| {
+        let mut from = 0;
+        while let Some(k) = s[from..].find('<') {
+            let at = from + k;
+            if s[at..].starts_with("<table>") {
+                return Some(at);
+            }
+            from = at + 1;
+        }
+        None
+    };
+    while let Some(i) = next_table(rest) {
         n += 1;
         out.push_str(&rest[..i]);
         out.push_str(&format!(
@@ -1337,7 +1368,45 @@ fn wrap_tables(html: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::wrap_tables;
+    use super::{escape_html, wrap_tables};
+
+    #[test]
+    fn escaping_replaces_the_five_characters_and_keeps_everything_else() {
+        let reference = |s: &str| -> String {
+            s.chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_string(),
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '"' => "&quot;".to_string(),
+                    '\'' => "&#x27;".to_string(),
+                    c => c.to_string(),
+                })
+                .collect()
+        };
+        for s in [
+            "",
+            "plain",
+            "&",
+            "Åsa & Örjan <åäö> \"citat\" 'enkla' ",
+            "ö<ö>ö&ö\"ö'ö",
+            "<<>>&&''\"\"",
+            "€&😀<漢>",
+            "slut med &",
+        ] {
+            assert_eq!(escape_html(s), reference(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn tables_inside_other_tags_and_near_the_end_are_found() {
+        let html = "<p><b>x</b><tab</p><table></table><";
+        assert_eq!(
+            wrap_tables(html),
+            "<p><b>x</b><tab</p><div class=\"table-wrap\" role=\"region\" tabindex=\"0\" \
+             aria-label=\"Tabell 1\"><table></table></div><"
+        );
+    }
 
     #[test]
     fn tables_get_a_scrollable_region_each() {

@@ -30,7 +30,7 @@
 //! * `f<g>-<hash>.js`, a fragment group: `{"d":[[url,title,[[anchor,heading,text],…]],
 //!   …]}` for consecutive documents, loaded only for the results shown.
 //!
-//! Hashes are FNV-1a 64 of the JSON payload (hex), so a file's name changes when its
+//! Hashes are a 64-bit hash of the JSON payload (hex, `payload_hash`), so a file's name changes when its
 //! content does and it can be cached forever. The output is byte-identical for the
 //! same documents in any order.
 //!
@@ -657,35 +657,79 @@ fn clean_text(raw: &str) -> String {
         raw
     };
     let b = s.as_bytes();
+    // What each byte may start: 0 nothing to look at, 1 a space, 2 other ASCII
+    // whitespace, 3 the lead byte of U+0085, U+00A0, U+1680 or U+2000–U+3000 (the only
+    // non-ASCII whitespace); å, ä, ö (0xC3 …) and the rest are passed over.
+    const CLASS: [u8; 256] = {
+        let mut t = [0u8; 256];
+        t[b' ' as usize] = 1;
+        t[b'\t' as usize] = 2;
+        t[b'\n' as usize] = 2;
+        t[0x0B] = 2;
+        t[0x0C] = 2;
+        t[b'\r' as usize] = 2;
+        t[0xC2] = 3;
+        t[0xE1] = 3;
+        t[0xE2] = 3;
+        t[0xE3] = 3;
+        t
+    };
+    // The length of the whitespace character at `i`, or 0.
+    let space_at = |i: usize| -> usize {
+        match CLASS[b[i] as usize] {
+            0 => 0,
+            3 => s[i..]
+                .chars()
+                .next()
+                .filter(|c| c.is_whitespace())
+                .map_or(0, char::len_utf8),
+            _ => 1,
+        }
+    };
+    // Text is copied in runs: a single space between words stays inside the run; any
+    // other stretch of whitespace ends it and becomes one space.
     let mut out = String::with_capacity(s.len());
-    let (mut i, mut start) = (0, 0);
+    let mut i = 0;
     while i < b.len() {
-        let (space, len) = if b[i] < 0x80 {
-            (
-                matches!(b[i], b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' '),
-                1,
-            )
-        } else {
-            let c = s[i..].chars().next().unwrap_or(' ');
-            (c.is_whitespace(), c.len_utf8())
-        };
-        if space {
-            if i > start {
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                out.push_str(&s[start..i]);
+        let n = space_at(i);
+        if n == 0 {
+            break;
+        }
+        i += n;
+    }
+    let mut run = i;
+    while i < b.len() {
+        if CLASS[b[i] as usize] == 0 {
+            i += 1;
+            continue;
+        }
+        let n = space_at(i);
+        if n == 0 {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += n;
+        while i < b.len() {
+            let n = space_at(i);
+            if n == 0 {
+                break;
             }
-            start = i + len;
+            i += n;
         }
-        i += len;
-    }
-    if b.len() > start {
-        if !out.is_empty() {
-            out.push(' ');
+        if i == b.len() {
+            // Trailing whitespace.
+            out.push_str(&s[run..start]);
+            return out;
         }
-        out.push_str(&s[start..]);
+        if i - start == 1 && b[start] == b' ' {
+            continue;
+        }
+        out.push_str(&s[run..start]);
+        out.push(' ');
+        run = i;
     }
+    out.push_str(&s[run..]);
     out
 }
 
@@ -1092,13 +1136,27 @@ fn doc_order(a: &SearchDoc, b: &SearchDoc) -> std::cmp::Ordering {
     ka.cmp(&kb).then_with(|| a.cmp(b))
 }
 
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+/// The hash in index file names: FNV-1a's constants, taken eight bytes at a time
+/// (the bytewise loop was 1 % of a build), with a final mix so every input bit
+/// reaches the digits kept. Names only have to change when the content does; nothing
+/// depends on this being any particular hash.
+fn payload_hash(bytes: &[u8]) -> u64 {
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ bytes.len() as u64;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        h = (h ^ w).wrapping_mul(PRIME).rotate_left(29);
     }
-    h
+    for &b in words.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(PRIME);
+    }
+    // splitmix64's finaliser.
+    h ^= h >> 30;
+    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h ^= h >> 27;
+    h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
 }
 
 /// Write `s` as a JSON string that is also safe inside JavaScript source (ES2017 does
@@ -1163,9 +1221,9 @@ fn js_file(name: &str, payload: &str) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// The first `hex` hex digits of the payload's FNV-1a hash.
+/// The first `hex` hex digits of the payload's [`payload_hash`].
 fn short_hash(payload: &str, hex: usize) -> String {
-    let h = format!("{:016x}", fnv1a(payload.as_bytes()));
+    let h = format!("{:016x}", payload_hash(payload.as_bytes()));
     h[..hex.min(16)].to_string()
 }
 

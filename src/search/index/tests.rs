@@ -806,6 +806,18 @@ fn clean_text_collapses_like_split_whitespace() {
         "ä ö\u{2028}å\u{85}z",
         "&amp;&nbsp;x &lt; y",
         "  &auml;  ",
+        "a b",
+        "a  b",
+        "a \nb",
+        "a\n b",
+        " a",
+        "a ",
+        "x\u{1680}y\u{2000}\u{200A}z",
+        "a\u{202F}b\u{205F}c\u{2029}",
+        "é\u{00A0}",
+        "漢 字 ",
+        "\u{2000}",
+        "Å\u{A0}\u{A0} Ö",
     ] {
         let d = decode_entities(s);
         let expected: Vec<&str> = d
@@ -813,6 +825,25 @@ fn clean_text_collapses_like_split_whitespace() {
             .filter(|w| !w.is_empty())
             .collect();
         assert_eq!(clean_text(s), expected.join(" "), "{s:?}");
+    }
+}
+
+/// Every string of up to five pieces from a set of words and kinds of whitespace.
+#[test]
+fn clean_text_collapses_like_split_whitespace_for_every_mix() {
+    let pieces = [
+        "a", "åäö", "漢", " ", "  ", "\n", "\t ", "\u{A0}", "\u{3000}", "\u{2028}", "é",
+    ];
+    let mut stack: Vec<String> = vec![String::new()];
+    while let Some(s) = stack.pop() {
+        let expected: Vec<&str> = s
+            .split(char::is_whitespace)
+            .filter(|w| !w.is_empty())
+            .collect();
+        assert_eq!(clean_text(&s), expected.join(" "), "{s:?}");
+        if s.chars().count() < 5 {
+            stack.extend(pieces.iter().map(|p| format!("{s}{p}")));
+        }
     }
 }
 
