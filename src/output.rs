@@ -40,6 +40,8 @@ pub struct Staging {
     dir: PathBuf,
     /// Set up on the first write: `Err` holds the failed path and the error's text.
     ready: OnceLock<Result<(), (PathBuf, std::io::ErrorKind, String)>>,
+    /// Folders (relative) already made in the staging directory.
+    dirs: std::sync::Mutex<std::collections::HashSet<String>>,
     committed: bool,
 }
 
@@ -61,6 +63,7 @@ impl Staging {
             name,
             dir,
             ready: OnceLock::new(),
+            dirs: Default::default(),
             committed: false,
         })
     }
@@ -92,6 +95,17 @@ impl Staging {
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), IoFailure> {
         self.prepare()?;
         let path = self.dir.join(rel);
+        // Each folder is made once, before its first file: most pages are the only
+        // file in their folder, and a write that fails for want of its folder first is
+        // one wasted system call per page.
+        if let Some((dir, _)) = rel.rsplit_once('/') {
+            let mut made = self.dirs.lock().unwrap_or_else(|e| e.into_inner());
+            if !made.contains(dir) {
+                let d = self.dir.join(dir);
+                std::fs::create_dir_all(&d).map_err(io(&d))?;
+                made.insert(dir.to_string());
+            }
+        }
         match std::fs::write(&path, bytes) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if let Some(d) = path.parent() {

@@ -110,7 +110,11 @@ pub fn load_cached(
         allow: None,
         out: Out::default(),
     };
-    match read_all(reader) {
+    let result = match io_pool() {
+        Some(pool) => pool.install(|| read_all(reader)),
+        None => read_all(reader),
+    };
+    match result {
         Ok((loaded, out)) => {
             if let (Some(c), Some(mut files)) = (cache, old) {
                 // Files not seen this time are gone; the changed ones are replaced.
@@ -131,6 +135,24 @@ pub fn load_cached(
             Err(e)
         }
     }
+}
+
+/// Threads for reading the sources: more than the cores, since a read whose pages are
+/// not in the page cache waits for the disk. Measured on the 290 x 10 corpus with a
+/// cold cache (2 cores): reading took 575–605 ms with 2 threads and 320–335 ms with 8;
+/// with a warm cache the extra threads cost nothing measurable. `None` (the global
+/// pool is used) if the threads cannot be started.
+fn io_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        let threads = (rayon::current_num_threads() * 4).max(8);
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("lovportal-read-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
 }
 
 /// Reads every source file. Returns what was read, and the diagnostics in the order of
