@@ -168,15 +168,45 @@ pub const FORMAT_VERSION: u32 = 1;
 // Extraction from rendered HTML
 // ---------------------------------------------------------------------------------
 
+#[cfg_attr(not(test), allow(dead_code))] // read through `tag_class`
 const SKIPPED_TAGS: &[&str] = &[
     "nav", "header", "footer", "script", "style", "template", "noscript", "svg", "button",
     "select", "textarea",
 ];
 
+#[cfg_attr(not(test), allow(dead_code))] // read through `tag_class`
 const INLINE_TAGS: &[&str] = &[
     "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q",
     "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr", "del", "ins",
 ];
+
+/// What the scanners need to know of a tag name (lowercase), as bits: one `match`
+/// instead of a walk through each of the lists above and below (a page has hundreds
+/// of tags). `tag_classes_match_the_lists` checks it against the lists.
+const SKIPPED: u8 = 1;
+const INLINE: u8 = 2;
+const VOID: u8 = 4;
+const RAW_TEXT: u8 = 8;
+const HARD: u8 = 16;
+
+fn tag_class(name: &str) -> u8 {
+    match name {
+        "nav" | "header" | "footer" | "button" | "select" => SKIPPED,
+        "script" | "style" => SKIPPED | RAW_TEXT,
+        "template" | "noscript" | "svg" | "textarea" => SKIPPED | HARD,
+        "a" | "abbr" | "b" | "bdi" | "bdo" | "cite" | "code" | "data" | "dfn" | "em" | "i"
+        | "kbd" | "mark" | "q" | "s" | "samp" | "small" | "span" | "strong" | "sub" | "sup"
+        | "time" | "u" | "var" | "del" | "ins" => INLINE,
+        "wbr" => INLINE | VOID,
+        "area" | "base" | "basefont" | "bgsound" | "br" | "col" | "embed" | "hr" | "img"
+        | "input" | "keygen" | "link" | "meta" | "param" | "source" | "track" => VOID,
+        "title" => RAW_TEXT,
+        "xmp" | "iframe" | "noembed" | "noframes" | "plaintext" | "math" | "frameset" | "image" => {
+            HARD
+        }
+        _ => 0,
+    }
+}
 
 #[derive(Default)]
 struct Extract {
@@ -293,7 +323,7 @@ impl Extract {
             return EndAction::HeadTitle;
         }
         if self.skip_depth > 0
-            || SKIPPED_TAGS.contains(&tag)
+            || tag_class(tag) & SKIPPED != 0
             || attr("data-search-ignore").is_some()
         {
             if can_end {
@@ -330,7 +360,7 @@ impl Extract {
                 self.space();
                 EndAction::Nothing
             }
-            t if !INLINE_TAGS.contains(&t) => {
+            t if tag_class(t) & INLINE == 0 => {
                 self.space();
                 end(EndAction::Space)
             }
@@ -414,16 +444,19 @@ impl Extract {
 }
 
 /// Void elements (no content, no end tag), as lol_html lists them.
+#[cfg_attr(not(test), allow(dead_code))] // read through `tag_class`
 const VOID_TAGS: &[&str] = &[
     "area", "base", "basefont", "bgsound", "br", "col", "embed", "hr", "img", "input", "keygen",
     "link", "meta", "param", "source", "track", "wbr",
 ];
 
 /// Elements whose content is raw text up to their end tag.
+#[cfg_attr(not(test), allow(dead_code))] // read through `tag_class`
 const RAW_TEXT_TAGS: &[&str] = &["script", "style", "title"];
 
 /// Elements the fast scanner leaves to lol_html: other raw-text, RCDATA and
 /// plaintext elements, foreign content (different self-closing and CDATA rules).
+#[cfg_attr(not(test), allow(dead_code))] // read through `tag_class`
 const HARD_TAGS: &[&str] = &[
     "textarea",
     "xmp",
@@ -527,7 +560,8 @@ fn fast_scan(html: &str) -> Option<Extract> {
                 } else {
                     raw_name
                 };
-                if HARD_TAGS.contains(&name) {
+                let class = tag_class(name);
+                if class & HARD != 0 {
                     return None;
                 }
                 // Attributes.
@@ -592,9 +626,15 @@ fn fast_scan(html: &str) -> Option<Extract> {
                     } else {
                         value = "";
                     }
-                    if let Some(k) = READ_ATTRS
-                        .iter()
-                        .position(|a| a.eq_ignore_ascii_case(attr_name))
+                    // Only `id` and `data-search-…` are read: others are passed over
+                    // without comparing them with each name.
+                    let read = attr_name.len() == 2
+                        || (attr_name.len() > 12
+                            && attr_name.as_bytes()[..12].eq_ignore_ascii_case(b"data-search-"));
+                    if read
+                        && let Some(k) = READ_ATTRS
+                            .iter()
+                            .position(|a| a.eq_ignore_ascii_case(attr_name))
                     {
                         if attrs[k].is_some() {
                             return None;
@@ -602,7 +642,7 @@ fn fast_scan(html: &str) -> Option<Extract> {
                         attrs[k] = Some(value);
                     }
                 }
-                let void = VOID_TAGS.contains(&name);
+                let void = class & VOID != 0;
                 if self_closing && !void {
                     return None;
                 }
@@ -613,7 +653,7 @@ fn fast_scan(html: &str) -> Option<Extract> {
                 i = j;
                 if !void {
                     stack.push((raw_name, action));
-                    if RAW_TEXT_TAGS.contains(&name) {
+                    if class & RAW_TEXT != 0 {
                         // Raw text up to `</name` followed by whitespace, '/' or '>'.
                         let mut k = i;
                         let end = loop {

@@ -1097,3 +1097,26 @@ fn subject_index_top_cuts_entries_and_keeps_totals() {
     }
     assert!(cut_some, "the corpus has a term with more than one entry");
 }
+
+/// `tag_class` says of every tag what the lists say, and nothing of other names.
+#[test]
+fn tag_classes_match_the_lists() {
+    let lists: [(&[&str], u8); 5] = [
+        (SKIPPED_TAGS, SKIPPED),
+        (INLINE_TAGS, INLINE),
+        (VOID_TAGS, VOID),
+        (RAW_TEXT_TAGS, RAW_TEXT),
+        (HARD_TAGS, HARD),
+    ];
+    let mut names: Vec<&str> = lists.iter().flat_map(|(l, _)| l.iter().copied()).collect();
+    names.extend([
+        "p", "div", "main", "h1", "h2", "table", "li", "article", "x-y", "",
+    ]);
+    for name in names {
+        let expected = lists
+            .iter()
+            .filter(|(l, _)| l.contains(&name))
+            .fold(0, |acc, (_, bit)| acc | bit);
+        assert_eq!(tag_class(name), expected, "{name}");
+    }
+}
