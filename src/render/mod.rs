@@ -208,7 +208,8 @@ impl RenderCache {
 /// How much work the last render did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RenderStats {
-    /// Time spent building the search index (part of the render).
+    /// Time spent on the search index, the A–Ö register and the search page, with the
+    /// JSON export and calendars made alongside (part of the render).
     pub search_time: std::time::Duration,
     pub templates_compiled: bool,
     pub markdown_rendered: usize,
@@ -577,9 +578,9 @@ fn searchable(path: &str) -> bool {
 /// it is ready. On an error, some files may have gone to the sink already: `build`'s
 /// sink is a staging folder that is then thrown away.
 ///
-/// In a one-shot build the site's file texts are let go once every page, the JSON
-/// export and the calendars are made: the search index, built last, reads only the
-/// search documents, and without the texts its peak is that much lower.
+/// In a one-shot build the search index is made right after the pages and lets the
+/// search documents' texts go as soon as it no longer needs them; the A–Ö register and
+/// the search page come after it (see `search_index`).
 pub fn render_cached(
     site: &mut Site,
     root: &Path,
@@ -848,11 +849,10 @@ fn render_inner(
         }
     }
     drop(old_data_docs);
-    // The search index, before the register: a one-shot build then makes the register
-    // without the documents' texts.
-    // The index and the search page, while the JSON export and the calendars are made
-    // alongside: those are independent jobs that fill the gaps in the index's
-    // sequential steps. (Each of them goes to the sink as soon as it is made.)
+    // The search index, then the A–Ö register and the search page (a one-shot build
+    // makes the register without the documents' texts); alongside them the JSON export
+    // and the calendars, independent jobs that fill the gaps in the index's sequential
+    // steps. Every file goes to the sink as soon as it is made.
     let (searched, other) = rayon::join(
         || -> Result<Option<CachedPage>, RenderError> {
             let docs = search_index(docs, &mut cache.index, sink, stats)?;

@@ -30,8 +30,8 @@
 //! * `f<g>-<hash>.js`, a fragment group: `{"d":[[url,title,[[anchor,heading,text],…]],
 //!   …]}` for consecutive documents, loaded only for the results shown.
 //!
-//! Hashes are a 64-bit hash of the JSON payload (hex, `payload_hash`), so a file's name changes when its
-//! content does and it can be cached forever. The output is byte-identical for the
+//! Hashes are a 64-bit hash of the JSON payload (hex, `payload_hash`), so a file's
+//! name changes when its content does and it can be cached forever. The output is byte-identical for the
 //! same documents in any order.
 //!
 //! Compound parts ("ansökan" in "behörighetsansökan") and the parts of hyphenated
@@ -180,15 +180,16 @@ const INLINE_TAGS: &[&str] = &[
     "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr", "del", "ins",
 ];
 
-/// What the scanners need to know of a tag name (lowercase), as bits: one `match`
-/// instead of a walk through each of the lists above and below (a page has hundreds
-/// of tags). `tag_classes_match_the_lists` checks it against the lists.
+/// Bits of [`tag_class`]: in the skipped, inline, void, raw-text and hard lists.
 const SKIPPED: u8 = 1;
 const INLINE: u8 = 2;
 const VOID: u8 = 4;
 const RAW_TEXT: u8 = 8;
 const HARD: u8 = 16;
 
+/// What the scanners need to know of a tag name (lowercase), as bits: one `match`
+/// instead of a walk through each of the lists above and below (a page has hundreds
+/// of tags). `tag_classes_match_the_lists` checks it against the lists.
 fn tag_class(name: &str) -> u8 {
     match name {
         "nav" | "header" | "footer" | "button" | "select" => SKIPPED,
@@ -1543,7 +1544,9 @@ impl IndexCache {
 }
 
 /// The index files from the documents (sorted) and their analyses: `(first document,
-/// analysis)` in document order, covering all documents.
+/// analysis)` in document order, covering all documents. The fragment files are
+/// already written (`frags`: each one's hash and number of documents); the documents
+/// are read here only for the meta file's municipalities and kinds.
 fn index_files(
     docs: &[&SearchDoc],
     mut analyses: Vec<(u32, Analysis)>,
