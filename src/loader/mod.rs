@@ -139,13 +139,14 @@ pub fn load_cached(
 
 /// Threads for reading the sources: more than the cores, since a read whose pages are
 /// not in the page cache waits for the disk. Measured on the 290 x 10 corpus with a
-/// cold cache (2 cores): reading took 575–605 ms with 2 threads and 320–335 ms with 8;
+/// cold cache (2 cores): reading took 575–605 ms with 2 threads and 320–380 ms with 8;
 /// with a warm cache the extra threads cost nothing measurable. `None` (the global
 /// pool is used) if the threads cannot be started.
 fn io_pool() -> Option<&'static rayon::ThreadPool> {
     static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
     POOL.get_or_init(|| {
-        let threads = (rayon::current_num_threads() * 4).max(8);
+        // Four per core, at least 8 and at most 64.
+        let threads = (rayon::current_num_threads() * 4).clamp(8, 64);
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("lovportal-read-{i}"))
