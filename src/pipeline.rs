@@ -80,14 +80,14 @@ pub fn build_into(
     let (site, diags) =
         Site::load_cached(&opts.root, opts.now, cache.load.as_mut()).map_err(Failure::Io)?;
     timings.push(("läsa in och kontrollera", t.elapsed()));
-    let Some(mut site) = site else {
+    let Some(site) = site else {
         return Err(Failure::Content(diags));
     };
     let t = Instant::now();
     let render_opts = RenderOptions {
         links: opts.links.clone(),
     };
-    let stats = match render_cached(&mut site, &opts.root, &render_opts, cache, sink) {
+    let stats = match render_cached(&site, &opts.root, &render_opts, cache, sink) {
         Ok(s) => s,
         Err(RenderError::Content(d)) => {
             let mut all = diags.clone();

@@ -582,7 +582,7 @@ fn searchable(path: &str) -> bool {
 /// search documents' texts go as soon as it no longer needs them; the A–Ö register and
 /// the search page come after it (see `search_index`).
 pub fn render_cached(
-    site: &mut Site,
+    site: &Site,
     root: &Path,
     opts: &RenderOptions,
     cache: &mut RenderCache,

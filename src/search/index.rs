@@ -1327,22 +1327,50 @@ fn truncate_text(text: &str, max: usize) -> String {
 /// shorter than `limit` bytes, and always at least one.
 fn cut(lens: impl Iterator<Item = usize>, limit: usize) -> Vec<std::ops::Range<usize>> {
     let mut cuts = Vec::new();
-    let (mut start, mut len, mut count) = (0, 6, 0);
+    let mut file = FileCut::new(limit);
+    let mut start = 0;
     for (i, n) in lens.enumerate() {
-        if count > 0 && len >= limit {
+        if file.add(n) {
             cuts.push(start..i);
-            (start, len, count) = (i, 6, 0);
+            start = i;
         }
-        if count > 0 {
-            len += 1;
-        }
-        len += n;
-        count += 1;
     }
-    if count > 0 {
-        cuts.push(start..start + count);
+    if file.count > 0 {
+        cuts.push(start..start + file.count);
     }
     cuts
+}
+
+/// The rule of [`cut`], one piece at a time (for pieces made as they are cut).
+struct FileCut {
+    limit: usize,
+    len: usize,
+    count: usize,
+}
+
+impl FileCut {
+    fn new(limit: usize) -> FileCut {
+        FileCut {
+            limit,
+            len: 6,
+            count: 0,
+        }
+    }
+
+    /// Adds a piece of `n` bytes; `true` if the file so far was closed before it (the
+    /// piece starts the next one).
+    fn add(&mut self, n: usize) -> bool {
+        let close = self.count > 0 && self.len >= self.limit;
+        if close {
+            (self.len, self.count) = (6, 0);
+        }
+        if self.count > 0 {
+            self.len += 1;
+        }
+        self.len += n;
+        self.count += 1;
+        close
+    }
 }
 
 /// One document in a fragment group: `[url,title,[[anchor,heading,text],…]]`.
@@ -1448,7 +1476,7 @@ fn emit_fragments(docs: &[&SearchDoc], opts: &IndexOptions, emit: &Emit) -> Vec<
     const WINDOW: usize = 256;
     let mut out: Vec<(String, usize)> = Vec::new();
     let mut open: Vec<String> = Vec::new();
-    let mut len = 6;
+    let mut file = FileCut::new(opts.fragment_bytes);
     let write = |groups: Vec<Vec<String>>, out: &mut Vec<(String, usize)>| {
         let first = out.len();
         let made: Vec<(String, usize)> = groups
@@ -1470,14 +1498,9 @@ fn emit_fragments(docs: &[&SearchDoc], opts: &IndexOptions, emit: &Emit) -> Vec<
             .collect();
         let mut closed = Vec::new();
         for piece in pieces {
-            if !open.is_empty() && len >= opts.fragment_bytes {
+            if file.add(piece.len()) {
                 closed.push(std::mem::take(&mut open));
-                len = 6;
             }
-            if !open.is_empty() {
-                len += 1;
-            }
-            len += piece.len();
             open.push(piece);
         }
         write(closed, &mut out);
