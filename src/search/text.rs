@@ -194,7 +194,76 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
 }
 
 /// [`tokenize`] without allocating per word: calls `f` for each word in order.
-pub fn for_each_token<'t, F: FnMut(TokenRef<'t, '_>)>(text: &'t str, mut f: F) {
+pub fn for_each_token<'t, F: FnMut(TokenRef<'t, '_>)>(text: &'t str, f: F) {
+    tokens_from(text, true, f);
+}
+
+/// How a plain word ends: at the end of the text, or at a character that neither
+/// continues nor joins it. `None` when what follows needs the general path (a hyphen,
+/// an ignorable character or a word character outside ASCII and Latin-1).
+#[inline]
+fn plain_end(text: &str, j: usize) -> Option<()> {
+    let bytes = text.as_bytes();
+    match bytes.get(j) {
+        None => Some(()),
+        Some(&b) if b < 0x80 => (b != b'-').then_some(()),
+        Some(_) => {
+            let c = next_char(text, j);
+            (!is_word_char(c) && !is_ignorable(c) && !is_hyphen(c)).then_some(())
+        }
+    }
+}
+
+/// The end of the plain word at `i`: a run of ASCII letters and digits and Latin-1
+/// letters (`C3 80`–`C3 BF` in UTF-8 but `×` and `÷`), and whether it has capitals.
+#[inline]
+fn plain_run(bytes: &[u8], mut j: usize) -> (usize, bool) {
+    let mut upper = false;
+    while j < bytes.len() {
+        let b = bytes[j];
+        if b.is_ascii_alphanumeric() {
+            upper |= b.is_ascii_uppercase();
+            j += 1;
+        } else if b == 0xC3
+            && let Some(&c) = bytes.get(j + 1)
+            && (0x80..=0xBF).contains(&c)
+            && c != 0x97
+            && c != 0xB7
+        {
+            upper |= c <= 0x9E;
+            j += 2;
+        } else {
+            break;
+        }
+    }
+    (j, upper)
+}
+
+/// Lowercase a plain word (see [`plain_run`]) into `out`: ASCII capitals, and Latin-1
+/// capitals `À`–`Þ` (`C3 80`–`C3 9E`), whose lowercase is 0x20 further on.
+fn lower_plain(raw: &str, out: &mut String) {
+    out.clear();
+    out.push_str(raw);
+    // SAFETY: only ASCII capitals and the second byte of a two-byte sequence in
+    // 0x80..=0x9E change, to ASCII lowercase and 0xA0..=0xBE: still valid UTF-8.
+    let b = unsafe { out.as_mut_vec() };
+    let mut k = 0;
+    while k < b.len() {
+        if b[k] == 0xC3 {
+            if b[k + 1] <= 0x9E {
+                b[k + 1] += 0x20;
+            }
+            k += 2;
+        } else {
+            b[k] = b[k].to_ascii_lowercase();
+            k += 1;
+        }
+    }
+}
+
+/// The tokeniser; `fast` takes the shortcut for plain words (the general path alone
+/// is kept for the tests, which check that both agree).
+fn tokens_from<'t, F: FnMut(TokenRef<'t, '_>)>(text: &'t str, fast: bool, mut f: F) {
     let bytes = text.as_bytes();
     let mut word = String::new();
     let mut parts: Vec<std::ops::Range<usize>> = Vec::new();
@@ -215,6 +284,28 @@ pub fn for_each_token<'t, F: FnMut(TokenRef<'t, '_>)>(text: &'t str, mut f: F) {
             }
         }
         let start = i;
+        if fast {
+            // Most words: letters and digits of ASCII and Latin-1, then a character
+            // that ends them. Already lowercase, they are handed over without a copy.
+            let (j, upper) = plain_run(bytes, i);
+            if j > i && plain_end(text, j).is_some() {
+                let raw = &text[i..j];
+                let lower: &str = if upper {
+                    lower_plain(raw, &mut word);
+                    &word
+                } else {
+                    raw
+                };
+                f(TokenRef {
+                    raw,
+                    start,
+                    word: lower,
+                    parts: &[],
+                });
+                i = j;
+                continue;
+            }
+        }
         let mut end = i;
         word.clear();
         parts.clear();
@@ -530,6 +621,91 @@ pub fn js_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every token of `text` as (raw, start, word, parts), through the plain-word
+    /// shortcut or the general path only.
+    fn all_tokens(text: &str, fast: bool) -> Vec<(String, usize, String, Vec<String>)> {
+        let mut out = Vec::new();
+        tokens_from(text, fast, |t| {
+            out.push((
+                t.raw.to_string(),
+                t.start,
+                t.word.to_string(),
+                t.parts
+                    .iter()
+                    .map(|r| t.word[r.clone()].to_string())
+                    .collect(),
+            ))
+        });
+        out
+    }
+
+    #[test]
+    fn plain_word_shortcut_agrees_with_the_general_path() {
+        let pieces = [
+            "a",
+            "Z",
+            "9",
+            "å",
+            "Ä",
+            "Ö",
+            "ß",
+            "ÿ",
+            "À",
+            "Þ",
+            "×",
+            "÷",
+            "é",
+            "É",
+            "ł",
+            "Ł",
+            "Σ",
+            "σ",
+            "ς",
+            "Ж",
+            "\u{0301}",
+            "\u{00AD}",
+            "\u{200B}",
+            "-",
+            "\u{2010}",
+            "\u{2011}",
+            "–",
+            " ",
+            ".",
+            ",",
+            "\n",
+            "µ",
+            "ª",
+            "SITHS",
+            "kort",
+            "Öppet",
+            "e-tjänst",
+            "1–2",
+        ];
+        let mut fixed = vec![
+            "Beställ SITHS-kort, byt lösenord (ÅÄÖ é ü) 2024!".to_string(),
+            "ÖVERSIKT Åtkomst ÄNDRING ß ÿ Þorn ×÷ Łódź ΣΟΦΟΣ".to_string(),
+            "ord- och ord -ord a-b-c 10–12 e\u{00AD}tjänst".to_string(),
+        ];
+        // Deterministic pseudo-random strings of the pieces above.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..3000 {
+            let mut t = String::new();
+            for _ in 0..(x % 12) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                t.push_str(pieces[(x % pieces.len() as u64) as usize]);
+            }
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            fixed.push(t);
+        }
+        for t in &fixed {
+            assert_eq!(all_tokens(t, true), all_tokens(t, false), "{t:?}");
+        }
+    }
 
     fn words(text: &str) -> Vec<String> {
         tokenize(text).into_iter().map(|t| t.word).collect()
