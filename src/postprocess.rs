@@ -202,19 +202,21 @@ fn edits_for(html: &str, tag: &StartTag, depth: usize, style: &LinkStyle) -> Vec
             .map(|a| a.value.map_or("", |(s, e)| &html[s..e]))
     };
     let mut edits = Vec::new();
-    // The attribute's value after the edit, if it has one.
-    let mut fix = |attr: &'static str| -> Option<std::borrow::Cow<'_, str>> {
+    let external = |v: &str| v.starts_with("http://") || v.starts_with("https://");
+    // Whether the attribute's value after the edit is an external link, if it has one.
+    let mut fix = |attr: &'static str| -> Option<bool> {
         let v = get(attr)?;
         match v.strip_prefix("@/") {
             Some(target) => {
                 let new = resolve(target, depth, style);
+                let ext = external(&new);
                 edits.push(Edit {
                     name: attr,
-                    value: new.clone(),
+                    value: new,
                 });
-                Some(new.into())
+                Some(ext)
             }
-            None => Some(v.into()),
+            None => Some(external(v)),
         }
     };
     match *name {
@@ -225,9 +227,9 @@ fn edits_for(html: &str, tag: &StartTag, depth: usize, style: &LinkStyle) -> Vec
             });
         }
         "a" => {
-            if let Some(href) = fix("href")
-                && (href.starts_with("http://") || href.starts_with("https://"))
-            {
+            // `fix` edits the link first, whatever it is.
+            let goes_out = fix("href") == Some(true);
+            if goes_out {
                 edits.push(Edit {
                     name: "rel",
                     value: "noopener noreferrer".into(),
@@ -252,7 +254,13 @@ fn edits_for(html: &str, tag: &StartTag, depth: usize, style: &LinkStyle) -> Vec
 /// attributes one space apart, each unchanged one as written, a changed value in double
 /// quotes (`"` as `&quot;`), new attributes last, and ` />` for a self-closing tag.
 fn apply(out: &mut String, html: &str, tag: &StartTag, mut edits: Vec<Edit>) {
-    let quote = |v: &str| v.replace('"', "&quot;");
+    let quote = |out: &mut String, v: &str| {
+        if v.contains('"') {
+            out.push_str(&v.replace('"', "&quot;"));
+        } else {
+            out.push_str(v);
+        }
+    };
     let offset = |s: &str| s.as_ptr() as usize - html.as_ptr() as usize;
     out.push('<');
     out.push_str(tag.name);
@@ -265,7 +273,7 @@ fn apply(out: &mut String, html: &str, tag: &StartTag, mut edits: Vec<Edit>) {
             let e = edits.remove(i);
             out.push_str(a.name);
             out.push_str("=\"");
-            out.push_str(&quote(&e.value));
+            quote(out, &e.value);
             out.push('"');
             continue;
         }
@@ -281,7 +289,7 @@ fn apply(out: &mut String, html: &str, tag: &StartTag, mut edits: Vec<Edit>) {
         out.push(' ');
         out.push_str(e.name);
         out.push_str("=\"");
-        out.push_str(&quote(&e.value));
+        quote(out, &e.value);
         out.push('"');
     }
     out.push_str(if tag.self_closing { " />" } else { ">" });
