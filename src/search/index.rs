@@ -740,9 +740,17 @@ fn clean_text(raw: &str) -> String {
     }
     let mut run = i;
     while i < b.len() {
-        if CLASS[b[i] as usize] == 0 {
-            i += 1;
-            continue;
+        match CLASS[b[i] as usize] {
+            0 => {
+                i += 1;
+                continue;
+            }
+            // A single space before a byte that starts nothing stays in the run.
+            1 if b.get(i + 1).is_some_and(|&n| CLASS[n as usize] == 0) => {
+                i += 2;
+                continue;
+            }
+            _ => {}
         }
         let n = space_at(i);
         if n == 0 {
@@ -1211,7 +1219,18 @@ fn push_json_str(out: &mut String, s: &str) {
     let mut from = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
+        // Eight bytes at a time while none of them needs a look.
+        while let Some(w) = bytes.get(i..i + 8) {
+            if needs_look(u64::from_le_bytes([
+                w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
+            ])) {
+                break;
+            }
+            i += 8;
+        }
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
         if b >= 0x20 && b != b'"' && b != b'\\' && b != 0xE2 {
             i += 1;
             continue;
@@ -1250,6 +1269,22 @@ fn push_json_str(out: &mut String, s: &str) {
     }
     out.push_str(&s[from..]);
     out.push('"');
+}
+
+/// Whether any of the eight bytes in `w` is a control character, `"`, `\\` or 0xE2
+/// (the lead byte of U+2028/U+2029), which [`push_json_str`] must look at. Exact: the
+/// zero-byte test `(x - 0x01…) & !x & 0x80…` has no false answers for "is there one".
+#[inline]
+fn needs_look(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
+    // A byte below 0x20: the same test, with 0x20 subtracted from each byte.
+    let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH != 0;
+    control
+        || zero(w ^ (ONES * u64::from(b'"')))
+        || zero(w ^ (ONES * u64::from(b'\\')))
+        || zero(w ^ (ONES * 0xE2))
 }
 
 fn js_file(name: &str, payload: &str) -> Vec<u8> {

@@ -591,6 +591,30 @@ fn push_json_str_escapes_like_serde_json() {
     }
 }
 
+/// Strings of every length up to 40 and every alignment, with the bytes that need
+/// escaping (and their near neighbours) at every position.
+#[test]
+fn push_json_str_escapes_like_serde_json_at_every_position() {
+    let specials = [
+        "\"", "\\", "\n", "\u{1F}", "\u{0}", "\u{20}", "\u{7F}", "\u{2028}", "\u{2029}",
+        "\u{2027}", "\u{202A}", "€", "ä", "!", "#", "[", "]", "\u{E000}",
+    ];
+    for len in 0..40 {
+        for pos in 0..len {
+            for sp in specials {
+                let s = format!("{}{sp}{}", "a".repeat(pos), "b".repeat(len - pos));
+                let expected = serde_json::to_string(&s)
+                    .unwrap()
+                    .replace('\u{2028}', "\\u2028")
+                    .replace('\u{2029}', "\\u2029");
+                let mut got = String::new();
+                push_json_str(&mut got, &s);
+                assert_eq!(got, expected, "{s:?}");
+            }
+        }
+    }
+}
+
 /// Documents with odd text: hyphens, compounds, stop words, non-Latin letters,
 /// characters that need escaping, empty sections, duplicates.
 fn odd_corpus() -> Vec<SearchDoc> {
