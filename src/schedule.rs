@@ -5,9 +5,9 @@ use crate::calendar::holidays::{Eve, HolidayRule};
 use crate::calendar::hours::WeeklyHours;
 use crate::calendar::ics::{IcsEvent, IcsTime, calendar, rrule_for};
 use crate::calendar::maintenance::occurrences;
-use crate::calendar::stockholm;
 use crate::calendar::values::{month_name, weekday_name};
 use crate::calendar::workdays::add_working_days;
+use crate::calendar::{iso_seconds, push_clock, stockholm};
 use crate::model::resolve::ordered_steps;
 use crate::model::values::{Anchor, LeadUnit};
 use crate::model::{MaintenanceWindow, Municipality, SupportHours};
@@ -59,15 +59,17 @@ pub fn next_windows(w: &MaintenanceWindow, now: Timestamp, months: i64) -> Vec<O
         .unwrap_or(now);
     occurrences(&w.when, &w.time, now, until)
         .into_iter()
-        .map(|(s, e)| Occurrence {
-            start_iso: s.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
-            end_iso: e.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
-            label: format!(
-                "{} kl. {}–{}",
-                date_label(s.date()),
-                s.strftime("%H.%M"),
-                e.strftime("%H.%M")
-            ),
+        .map(|(s, e)| {
+            let mut label = date_label(s.date());
+            label.push_str(" kl. ");
+            push_clock(&mut label, &s, '.');
+            label.push('–');
+            push_clock(&mut label, &e, '.');
+            Occurrence {
+                start_iso: iso_seconds(&s),
+                end_iso: iso_seconds(&e),
+                label,
+            }
         })
         .collect()
 }

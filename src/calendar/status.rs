@@ -39,11 +39,10 @@ pub fn hours_json(
 
 /// `[{"start":"2026-12-23T12:00:00+01:00","end":"2026-12-23T14:30:00+01:00"}, ...]`.
 pub fn maintenance_json(windows: &[(Zoned, Zoned)]) -> Value {
-    let fmt = |z: &Zoned| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
     Value::Array(
         windows
             .iter()
-            .map(|(s, e)| json!({"start": fmt(s), "end": fmt(e)}))
+            .map(|(s, e)| json!({"start": super::iso_seconds(s), "end": super::iso_seconds(e)}))
             .collect(),
     )
 }
