@@ -100,6 +100,15 @@ fn hits(text: &str) -> Vec<Hit> {
             runs.push((start, i));
         } else {
             i += 1;
+            // Text is mostly letters: pass eight bytes at a time while none is a digit.
+            while let Some(w) = bytes.get(i..i + 8) {
+                if has_digit(u64::from_le_bytes([
+                    w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
+                ])) {
+                    break;
+                }
+                i += 8;
+            }
         }
     }
 
@@ -140,6 +149,17 @@ fn hits(text: &str) -> Vec<Hit> {
         });
     }
     out
+}
+
+/// Whether any byte of `w` is an ASCII digit: "has a byte between m and n" from Bit
+/// Twiddling Hacks (exact, for m and n up to 128), with m = `'0'` - 1 and n = `'9'` + 1.
+#[inline]
+fn has_digit(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = ONES * 127;
+    const HIGH: u64 = ONES * 128;
+    let low = w & LOW7;
+    (ONES * (127 + 0x3A)).wrapping_sub(low) & !w & low.wrapping_add(ONES * (127 - 0x2F)) & HIGH != 0
 }
 
 /// After a 6- or 8-digit run ending at `end`: a separator and then a run of exactly four
@@ -541,6 +561,35 @@ pub fn validate_allow_list(
 mod tests {
     use super::*;
     use crate::diagnostics::Pos;
+
+    #[test]
+    fn has_digit_is_exact() {
+        let check = |w: [u8; 8]| {
+            assert_eq!(
+                has_digit(u64::from_le_bytes(w)),
+                w.iter().any(u8::is_ascii_digit),
+                "{w:?}"
+            );
+        };
+        // Every byte value at every position, among fillers on both sides of the range.
+        for filler in [b'a', b' ', b'/', b':', 0x00, 0x80, 0xC3, 0xFF] {
+            for pos in 0..8 {
+                for b in 0..=255u8 {
+                    let mut w = [filler; 8];
+                    w[pos] = b;
+                    check(w);
+                }
+            }
+        }
+        // Pseudo-random words.
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            check(x.to_le_bytes());
+        }
+    }
 
     // Numbers used below, check digits verified by hand (weights 2,1,2,1,2,1,2,1,2 on the
     // first nine digits of the ten-digit form, digit sums of the products):
