@@ -622,6 +622,23 @@ pub fn js_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 mod tests {
     use super::*;
 
+    /// `count` deterministic strings of pieces (the n-th has n % 12 of them), picked by
+    /// xorshift64 from `seed`.
+    fn mixed_texts(pieces: &[&str], count: usize, mut seed: u64) -> Vec<String> {
+        (0..count)
+            .map(|n| {
+                let mut text = String::new();
+                for _ in 0..(n % 12) {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+                }
+                text
+            })
+            .collect()
+    }
+
     /// Every token of `text` as (raw, start, word, parts), through the plain-word
     /// shortcut or the general path only.
     fn all_tokens(text: &str, fast: bool) -> Vec<(String, usize, String, Vec<String>)> {
@@ -687,21 +704,7 @@ mod tests {
             "ÖVERSIKT Åtkomst ÄNDRING ß ÿ Þorn ×÷ Łódź ΣΟΦΟΣ".to_string(),
             "ord- och ord -ord a-b-c 10–12 e\u{00AD}tjänst".to_string(),
         ];
-        // Deterministic pseudo-random strings of the pieces above.
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        for _ in 0..3000 {
-            let mut t = String::new();
-            for _ in 0..(x % 12) {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                t.push_str(pieces[(x % pieces.len() as u64) as usize]);
-            }
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            fixed.push(t);
-        }
+        fixed.extend(mixed_texts(&pieces, 3000, 0x9E37_79B9_7F4A_7C15));
         for t in &fixed {
             assert_eq!(all_tokens(t, true), all_tokens(t, false), "{t:?}");
         }
@@ -1104,15 +1107,7 @@ mod tests {
             "Ԁ",
             "\u{1F600}",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        for n in 0..20_000 {
-            let mut text = String::new();
-            for _ in 0..(n % 12) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
-            }
+        for text in mixed_texts(&pieces, 20_000, 0x2545_f491_4f6c_dd1d) {
             let got: Vec<(usize, String, Vec<String>)> = tokenize(&text)
                 .into_iter()
                 .map(|t| {
