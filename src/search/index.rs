@@ -1344,17 +1344,21 @@ pub fn decode_varints(s: &str) -> Vec<u64> {
 }
 
 /// Cut text to at most `max` characters, at a word boundary, marking the cut with "…".
-fn truncate_text(text: &str, max: usize) -> String {
+fn truncate_text(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    // No more bytes than `max`, so no more characters: kept as it is, without a count.
+    if text.len() <= max {
+        return text.into();
+    }
     // The text is longer than `max` characters iff it has a character number `max`.
     let Some((cut, _)) = text.char_indices().nth(max) else {
-        return text.to_string();
+        return text.into();
     };
     let head = &text[..cut];
     let head = match head.rfind(' ') {
         Some(i) if i > cut / 2 => &head[..i],
         _ => head,
     };
-    format!("{head} …")
+    format!("{head} …").into()
 }
 
 /// Cut a sequence of pieces into files the way one pass appending them would: a file

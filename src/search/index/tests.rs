@@ -1144,3 +1144,19 @@ fn tag_classes_match_the_lists() {
         assert_eq!(tag_class(name), expected, "{name}");
     }
 }
+
+#[test]
+fn truncate_text_keeps_short_texts_and_cuts_long_ones_at_a_space() {
+    // Short in bytes, and short in characters though longer in bytes (å is two bytes).
+    assert_eq!(truncate_text("abc def", 10), "abc def");
+    assert_eq!(truncate_text("åååååååååå", 10), "åååååååååå");
+    assert!(matches!(
+        truncate_text("abc", 10),
+        std::borrow::Cow::Borrowed(_)
+    ));
+    // One character too many: cut at the last space in the second half, then " …".
+    assert_eq!(truncate_text("abcdef ghijk", 11), "abcdef …");
+    assert_eq!(truncate_text("åäöåäö åäöåä", 11), "åäöåäö …");
+    // No space in the second half: cut at the limit.
+    assert_eq!(truncate_text("abcdefghijkl", 5), "abcde …");
+}
