@@ -15,12 +15,39 @@ pub fn json_files(site: &Site) -> Vec<OutFile> {
     out
 }
 
+/// One routine in `data/<kommun>.json`. Its Markdown is written straight from the
+/// site's file text (a `json!` value would copy every routine's text first). Fields in
+/// alphabetical order, the order of a `json!` object's keys.
+#[derive(serde::Serialize)]
+struct RoutineJson<'a> {
+    markdown: &'a str,
+    meta: Value,
+    slug: &'a str,
+    url: String,
+}
+
+/// `data/<kommun>.json`, fields in alphabetical order (see [`RoutineJson`]).
+#[derive(serde::Serialize)]
+struct MunicipalityJson<'a> {
+    municipality: Value,
+    providers: Vec<Value>,
+    routines: Vec<RoutineJson<'a>>,
+    slug: &'a str,
+    systems: Vec<Value>,
+    url: String,
+}
+
 /// `data/<kommun>.json`.
 pub fn municipality_json(site: &Site, m: &MunicipalityEntry) -> OutFile {
-    let routines: Vec<Value> = m
+    let routines: Vec<RoutineJson> = m
         .routines
         .iter()
-        .map(|r| json!({"slug": r.slug, "url": format!("{}/{}/", m.slug, r.slug), "meta": r.meta, "markdown": r.body(&site.files)}))
+        .map(|r| RoutineJson {
+            markdown: r.body(&site.files),
+            meta: json!(r.meta),
+            slug: &r.slug,
+            url: format!("{}/{}/", m.slug, r.slug),
+        })
         .collect();
     let providers: Vec<Value> = site
         .providers
@@ -35,14 +62,14 @@ pub fn municipality_json(site: &Site, m: &MunicipalityEntry) -> OutFile {
         .filter_map(|u| site.system(u.system.as_str()))
         .map(|s| json!(s))
         .collect();
-    let doc = json!({
-        "slug": m.slug,
-        "url": format!("{}/", m.slug),
-        "municipality": &*m.data,
-        "systems": systems,
-        "routines": routines,
-        "providers": providers,
-    });
+    let doc = MunicipalityJson {
+        municipality: json!(&*m.data),
+        providers,
+        routines,
+        slug: &m.slug,
+        systems,
+        url: format!("{}/", m.slug),
+    };
     (format!("data/{}.json", m.slug), pretty(&doc))
 }
 
@@ -65,7 +92,7 @@ pub fn index_json(site: &Site) -> OutFile {
     ("data/index.json".into(), pretty(&doc))
 }
 
-fn pretty(v: &Value) -> Vec<u8> {
+fn pretty(v: &impl serde::Serialize) -> Vec<u8> {
     let mut s = serde_json::to_vec_pretty(v).unwrap_or_default();
     s.push(b'\n');
     s
