@@ -293,7 +293,20 @@ fn builds_every_page_and_the_open_data() {
         !provider.contains("Skaffa smartphone"),
         "steps for services the provider does not deliver are left out"
     );
-    let json: serde_json::Value = serde_json::from_str(&s.read("public/data/testby.json")).unwrap();
+    let text = s.read("public/data/testby.json");
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    // Keys in alphabetical order at every level, pretty-printed, ending in a newline:
+    // the same bytes serde_json writes for the parsed value (whose maps are sorted).
+    assert_eq!(
+        text,
+        format!("{}\n", serde_json::to_string_pretty(&json).unwrap()),
+        "data/testby.json is not in serde_json's sorted, pretty form"
+    );
+    assert!(
+        json["routines"][0]["markdown"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty())
+    );
     assert_eq!(
         json["municipality"]["contacts"][0]["phone"],
         "031-315 25 00"
