@@ -106,15 +106,7 @@ impl Staging {
                 made.insert(dir.to_string());
             }
         }
-        match std::fs::write(&path, bytes) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if let Some(d) = path.parent() {
-                    std::fs::create_dir_all(d).map_err(io(d))?;
-                }
-                std::fs::write(&path, bytes).map_err(io(&path))
-            }
-            r => r.map_err(io(&path)),
-        }
+        std::fs::write(&path, bytes).map_err(io(&path))
     }
 
     /// Swaps the written site in for the previous one, in one atomic step.
