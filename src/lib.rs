@@ -25,5 +25,6 @@ pub mod schedule;
 pub mod schema;
 pub mod search;
 pub mod serve;
+mod swar;
 pub mod theme;
 pub mod urls;

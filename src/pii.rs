@@ -101,14 +101,7 @@ fn hits(text: &str) -> Vec<Hit> {
         } else {
             i += 1;
             // Text is mostly letters: pass eight bytes at a time while none is a digit.
-            while let Some(w) = bytes.get(i..i + 8) {
-                if has_digit(u64::from_le_bytes([
-                    w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
-                ])) {
-                    break;
-                }
-                i += 8;
-            }
+            i = crate::swar::skip(bytes, i, has_digit);
         }
     }
 
@@ -151,15 +144,10 @@ fn hits(text: &str) -> Vec<Hit> {
     out
 }
 
-/// Whether any byte of `w` is an ASCII digit: "has a byte between m and n" from Bit
-/// Twiddling Hacks (exact, for m and n up to 128), with m = `'0'` - 1 and n = `'9'` + 1.
+/// Whether any byte of `w` is an ASCII digit.
 #[inline]
 fn has_digit(w: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW7: u64 = ONES * 127;
-    const HIGH: u64 = ONES * 128;
-    let low = w & LOW7;
-    (ONES * (127 + 0x3A)).wrapping_sub(low) & !w & low.wrapping_add(ONES * (127 - 0x2F)) & HIGH != 0
+    crate::swar::has_between(w, b'0' - 1, b'9' + 1)
 }
 
 /// After a 6- or 8-digit run ending at `end`: a separator and then a run of exactly four

@@ -31,8 +31,8 @@
 //!   …]}` for consecutive documents, loaded only for the results shown.
 //!
 //! Hashes are a 64-bit hash of the JSON payload (hex, `payload_hash`), so a file's
-//! name changes when its content does and it can be cached forever. The output is byte-identical for the
-//! same documents in any order.
+//! name changes when its content does and it can be cached forever. The output is
+//! byte-identical for the same documents in any order.
 //!
 //! Compound parts ("ansökan" in "behörighetsansökan") and the parts of hyphenated
 //! words ("kort" in "SITHS-kort") are posted under their own terms with the "part"
@@ -1139,7 +1139,7 @@ impl EncodedPostings {
             } else {
                 (self.first, self.started) = (d, true);
             }
-            push_varint(&mut self.text, u64::from(s) * 128 + u64::from(f & 0x7f));
+            push_section_flags(&mut self.text, s, f);
             self.last = d;
         }
     }
@@ -1220,14 +1220,7 @@ fn push_json_str(out: &mut String, s: &str) {
     let mut i = 0;
     while i < bytes.len() {
         // Eight bytes at a time while none of them needs a look.
-        while let Some(w) = bytes.get(i..i + 8) {
-            if needs_look(u64::from_le_bytes([
-                w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
-            ])) {
-                break;
-            }
-            i += 8;
-        }
+        i = crate::swar::skip(bytes, i, needs_look);
         let Some(&b) = bytes.get(i) else {
             break;
         };
@@ -1272,19 +1265,11 @@ fn push_json_str(out: &mut String, s: &str) {
 }
 
 /// Whether any of the eight bytes in `w` is a control character, `"`, `\\` or 0xE2
-/// (the lead byte of U+2028/U+2029), which [`push_json_str`] must look at. Exact: the
-/// zero-byte test `(x - 0x01…) & !x & 0x80…` has no false answers for "is there one".
+/// (the lead byte of U+2028/U+2029), which [`push_json_str`] must look at.
 #[inline]
 fn needs_look(w: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
-    // A byte below 0x20: the same test, with 0x20 subtracted from each byte.
-    let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH != 0;
-    control
-        || zero(w ^ (ONES * u64::from(b'"')))
-        || zero(w ^ (ONES * u64::from(b'\\')))
-        || zero(w ^ (ONES * 0xE2))
+    use crate::swar::{has_byte, has_less};
+    has_less(w, 0x20) || has_byte(w, b'"') || has_byte(w, b'\\') || has_byte(w, 0xE2)
 }
 
 fn js_file(name: &str, payload: &str) -> Vec<u8> {
@@ -1815,9 +1800,14 @@ fn index_files(
 fn push_postings(out: &mut String, prev: &mut u32, list: &[(u32, u32, u8)]) {
     for &(d, s, f) in list {
         push_varint(out, u64::from(d - *prev));
-        push_varint(out, u64::from(s) * 128 + u64::from(f & 0x7f));
+        push_section_flags(out, s, f);
         *prev = d;
     }
+}
+
+/// The part of a posting after its document delta: section and flags, one varint.
+fn push_section_flags(out: &mut String, section: u32, flags: u8) {
+    push_varint(out, u64::from(section) * 128 + u64::from(flags & 0x7f));
 }
 
 /// Payload `{"<key>":[part,part,…]}`.
