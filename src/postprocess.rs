@@ -23,7 +23,7 @@ pub fn process(html: &str, depth: usize, style: &LinkStyle) -> Result<String, St
     let mut copied = 0;
     // One attribute list for every tag, so scanning a tag allocates nothing.
     let mut attrs: Vec<Attr> = Vec::new();
-    while let Some(k) = html[i..].find('<') {
+    while let Some(k) = memchr::memchr(b'<', &b[i..]) {
         let lt = i + k;
         let rest = &b[lt + 1..];
         if html[lt..].starts_with("<!--") {

@@ -121,7 +121,7 @@ impl Nesting {
     pub fn feed(&mut self, html: &str, limit: usize) -> Option<usize> {
         let b = html.as_bytes();
         let mut i = 0;
-        while let Some(k) = html[i..].find('<') {
+        while let Some(k) = memchr::memchr(b'<', &b[i..]) {
             let at = i + k;
             i = at + 1;
             let rest = &b[at + 1..];

@@ -672,14 +672,14 @@ fn checked_text(bytes: &[u8]) -> Result<Cow<'_, str>, (Pos, String, String)> {
             ));
         }
     };
-    if let Some(i) = text.find('\0') {
+    if let Some(i) = memchr::memchr(0, text.as_bytes()) {
         return Err((
             Pos::of_offset(text, i),
             "filen innehåller ett NUL-tecken".into(),
             "ta bort tecknet; filen kan vara skadad eller binär".into(),
         ));
     }
-    Ok(if text.contains('\r') {
+    Ok(if memchr::memchr(b'\r', text.as_bytes()).is_some() {
         Cow::Owned(text.replace("\r\n", "\n"))
     } else {
         Cow::Borrowed(text)

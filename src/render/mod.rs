@@ -1329,19 +1329,7 @@ fn wrap_tables(html: &str) -> String {
     let mut n = 0;
     let mut out = String::with_capacity(html.len() + 128);
     let mut rest = html;
-    // (A search for `<`, a memchr, then a look at what follows: cheaper than a
-    // substring search over the whole body.)
-    let next_table = |s: &str| {
-        let mut from = 0;
-        while let Some(k) = s[from..].find('<') {
-            let at = from + k;
-            if s[at..].starts_with("<table>") {
-                return Some(at);
-            }
-            from = at + 1;
-        }
-        None
-    };
+    let next_table = |s: &str| memchr::memmem::find(s.as_bytes(), b"<table>");
     while let Some(i) = next_table(rest) {
         n += 1;
         out.push_str(&rest[..i]);
@@ -1349,7 +1337,7 @@ fn wrap_tables(html: &str) -> String {
             "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Tabell {n}\">"
         ));
         let after = &rest[i..];
-        match after.find("</table>") {
+        match memchr::memmem::find(after.as_bytes(), b"</table>") {
             Some(j) => {
                 out.push_str(&after[..j + "</table>".len()]);
                 out.push_str("</div>");

@@ -490,7 +490,7 @@ const READ_ATTRS: &[&str] = &[
 /// `None` for anything else.
 fn fast_scan(html: &str) -> Option<Extract> {
     let b = html.as_bytes();
-    if b.contains(&b'\0') || b.contains(&b'\r') {
+    if memchr::memchr2(b'\0', b'\r', b).is_some() {
         return None;
     }
     let mut st = Extract::default();
@@ -499,8 +499,7 @@ fn fast_scan(html: &str) -> Option<Extract> {
     let mut attrs: [Option<&str>; 6] = [None; 6];
     while i < b.len() {
         // Text up to the next '<'.
-        // (`str::find` with a one-byte char is a memchr.)
-        let lt = html[i..].find('<').map_or(b.len(), |p| i + p);
+        let lt = memchr::memchr(b'<', &b[i..]).map_or(b.len(), |p| i + p);
         if lt > i {
             st.on_text(&html[i..lt]);
         }
@@ -658,7 +657,7 @@ fn fast_scan(html: &str) -> Option<Extract> {
                         // Raw text up to `</name` followed by whitespace, '/' or '>'.
                         let mut k = i;
                         let end = loop {
-                            let p = b[k..].iter().position(|&c| c == b'<')? + k;
+                            let p = memchr::memchr(b'<', &b[k..])? + k;
                             let after = p + 2 + name.len();
                             if b.get(p + 1) == Some(&b'/')
                                 && after <= b.len()
@@ -691,7 +690,7 @@ fn fast_scan(html: &str) -> Option<Extract> {
 /// Decode entities and collapse whitespace (`char::is_whitespace`).
 fn clean_text(raw: &str) -> String {
     let decoded;
-    let s = if raw.contains('&') {
+    let s = if memchr::memchr(b'&', raw.as_bytes()).is_some() {
         decoded = decode_entities(raw);
         decoded.as_str()
     } else {
@@ -785,12 +784,12 @@ fn clean_text(raw: &str) -> String {
 /// Decode HTML character references: numeric ones and the named ones a Swedish page
 /// uses. Unknown references are kept as written.
 pub fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
+    if memchr::memchr(b'&', s.as_bytes()).is_none() {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
-    while let Some(i) = rest.find('&') {
+    while let Some(i) = memchr::memchr(b'&', rest.as_bytes()) {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
         let end = rest
@@ -932,6 +931,97 @@ impl std::hash::Hasher for FxHasher {
 
 pub(crate) type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
 
+/// Word → id for [`Analysis`]: open addressing, each slot holding the word's length and
+/// first 16 bytes, so finding a word of up to 16 bytes (nearly every word) reads only
+/// the table and never the word's own allocation. (A `HashMap<Box<str>, u32>` follows
+/// a pointer to compare keys: a cache miss per token on a large corpus.)
+#[derive(Default)]
+struct WordTable {
+    slots: Vec<WordSlot>,
+    used: usize,
+}
+
+#[derive(Clone, Copy)]
+struct WordSlot {
+    head: [u8; 16],
+    len: u32,
+    /// [`WordSlot::FREE`] for an empty slot.
+    id: u32,
+}
+
+impl WordSlot {
+    const FREE: u32 = u32::MAX;
+    const EMPTY: WordSlot = WordSlot {
+        head: [0; 16],
+        len: 0,
+        id: WordSlot::FREE,
+    };
+}
+
+impl WordTable {
+    fn head(word: &[u8]) -> [u8; 16] {
+        let mut h = [0u8; 16];
+        let n = word.len().min(16);
+        h[..n].copy_from_slice(&word[..n]);
+        h
+    }
+
+    fn hash(word: &[u8]) -> usize {
+        use std::hash::Hasher;
+        let mut h = FxHasher::default();
+        h.write(word);
+        // The multiply leaves the low bits weakest; fold the high ones in.
+        let x = h.finish();
+        (x ^ (x >> 29)) as usize
+    }
+
+    /// The id of `word` (ids index `words`), or the id `words.len()` after pushing it.
+    fn intern(&mut self, words: &mut Vec<Box<str>>, word: &str) -> (u32, bool) {
+        if (self.used + 1) * 2 > self.slots.len() {
+            self.grow(words);
+        }
+        let b = word.as_bytes();
+        let head = Self::head(b);
+        let len = b.len() as u32;
+        let mask = self.slots.len() - 1;
+        let mut i = Self::hash(b) & mask;
+        loop {
+            let s = &self.slots[i];
+            if s.id == WordSlot::FREE {
+                break;
+            }
+            if s.len == len
+                && s.head == head
+                && (b.len() <= 16 || words[s.id as usize].as_bytes()[16..] == b[16..])
+            {
+                return (s.id, false);
+            }
+            i = (i + 1) & mask;
+        }
+        let id = u32::try_from(words.len())
+            .ok()
+            .filter(|&id| id < WORD_ID)
+            .expect("fewer than 2^30 distinct words");
+        self.slots[i] = WordSlot { head, len, id };
+        self.used += 1;
+        words.push(word.into());
+        (id, true)
+    }
+
+    fn grow(&mut self, words: &[Box<str>]) {
+        let cap = (self.slots.len() * 2).max(1024);
+        let mut slots = vec![WordSlot::EMPTY; cap];
+        for s in self.slots.iter().filter(|s| s.id != WordSlot::FREE) {
+            let mut i = Self::hash(words[s.id as usize].as_bytes()) & (cap - 1);
+            while slots[i].id != WordSlot::FREE {
+                i = (i + 1) & (cap - 1);
+            }
+            slots[i] = *s;
+        }
+        self.slots = slots;
+    }
+}
+
 /// Stream entry flags (see [`Analysis::stream`]).
 const PART: u32 = 1 << 31;
 const HYPHENATED: u32 = 1 << 30;
@@ -957,7 +1047,7 @@ struct Analysis {
 impl Analysis {
     fn of(docs: &[&SearchDoc]) -> Analysis {
         let mut a = Analysis::default();
-        let mut ids: FxMap<Box<str>, u32> = FxMap::default();
+        let mut ids = WordTable::default();
         for (j, doc) in docs.iter().enumerate() {
             let j = j as u32;
             a.add_text(&mut ids, &doc.title, j, 0, Field::Title);
@@ -972,7 +1062,7 @@ impl Analysis {
 
     fn add_text(
         &mut self,
-        ids: &mut FxMap<Box<str>, u32>,
+        ids: &mut WordTable,
         text: &str,
         doc: u32,
         sec: u32,
@@ -995,20 +1085,11 @@ impl Analysis {
         self.texts.push((doc, sec, f, end));
     }
 
-    fn intern(&mut self, ids: &mut FxMap<Box<str>, u32>, word: &str, vocab: bool) -> u32 {
-        let id = match ids.get(word) {
-            Some(&id) => id,
-            None => {
-                let id = u32::try_from(self.words.len())
-                    .ok()
-                    .filter(|&id| id < WORD_ID)
-                    .expect("fewer than 2^30 distinct words");
-                ids.insert(word.into(), id);
-                self.words.push(word.into());
-                self.vocab.push(false);
-                id
-            }
-        };
+    fn intern(&mut self, ids: &mut WordTable, word: &str, vocab: bool) -> u32 {
+        let (id, new) = ids.intern(&mut self.words, word);
+        if new {
+            self.vocab.push(false);
+        }
         self.vocab[id as usize] |= vocab;
         id
     }

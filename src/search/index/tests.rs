@@ -1160,3 +1160,39 @@ fn truncate_text_keeps_short_texts_and_cuts_long_ones_at_a_space() {
     // No space in the second half: cut at the limit.
     assert_eq!(truncate_text("abcdefghijkl", 5), "abcde …");
 }
+
+#[test]
+fn word_table_gives_the_ids_a_hash_map_gives() {
+    // Words of every length around the 16 bytes kept in a slot, many sharing their
+    // first 16 bytes, with non-ASCII bytes; enough of them to make the table grow
+    // several times. Each is interned several times, in a scrambled order.
+    let stems = ["a", "kommun", "behörighetsadministratör", "x", "ö"];
+    let mut words: Vec<String> = Vec::new();
+    for i in 0..6000u32 {
+        let stem = stems[i as usize % stems.len()];
+        let n = (i as usize * 7) % 40;
+        let mut w: String = stem.chars().cycle().take(n + 1).collect();
+        w.push_str(&format!("{}", i % 1500));
+        words.push(w);
+    }
+    words.push("abcdefghijklmnop".into());
+    words.push("abcdefghijklmnopq".into());
+    words.push("abcdefghijklmnopr".into());
+    words.push("abcdefghijklmno".into());
+    let mut table = WordTable::default();
+    let mut table_words: Vec<Box<str>> = Vec::new();
+    let mut map: std::collections::HashMap<String, u32> = Default::default();
+    for round in 0..3usize {
+        for k in 0..words.len() {
+            let w = &words[(k * 7919 + round * 13) % words.len()];
+            let next = map.len() as u32;
+            let want = *map.entry(w.clone()).or_insert(next);
+            let (got, new) = table.intern(&mut table_words, w);
+            assert_eq!(got, want, "{w:?}");
+            assert_eq!(new, want == next && map.len() as u32 == next + 1);
+            assert_eq!(&*table_words[got as usize], w.as_str());
+        }
+    }
+    assert_eq!(table_words.len(), map.len());
+    assert!(table.slots.len() >= 2 * map.len());
+}
