@@ -2221,20 +2221,39 @@ fn find_subjects<D: Borrow<SearchDoc> + Sync>(
         .collect()
 }
 
+/// The first 16 bytes of a sort key as a big-endian number, zero-padded. If the
+/// prefixes of two keys differ, they compare as the keys do (a shorter key pads with
+/// zeros, and is a prefix of the other there, so it sorts first either way).
+fn key_prefix(key: &[u8]) -> u128 {
+    let mut b = [0u8; 16];
+    let n = key.len().min(16);
+    b[..n].copy_from_slice(&key[..n]);
+    u128::from_be_bytes(b)
+}
+
 /// The register from what each document (sorted) gives it, at most `limit` entries
 /// per term.
 #[allow(clippy::type_complexity)]
 fn subjects_of(found: &[Arc<Found>], limit: usize) -> SubjectTop {
     // Every source ranked by (collation key, label, url); equal ones share a rank.
-    let mut ranked: Vec<(u32, u32)> = found
+    // Each entry carries the first 16 bytes of its key, zero-padded: where those
+    // differ they order the entries as the whole keys do, and the sort compares them
+    // without reading the source (a cache miss each on a large site).
+    let mut ranked: Vec<(u128, u32, u32)> = found
         .iter()
         .enumerate()
-        .flat_map(|(d, f)| (0..f.0.len() as u32).map(move |s| (d as u32, s)))
+        .flat_map(|(d, f)| {
+            f.0.iter()
+                .enumerate()
+                .map(move |(s, src)| (key_prefix(&src.2), d as u32, s as u32))
+        })
         .collect();
-    let source = |&(d, s): &(u32, u32)| &found[d as usize].0[s as usize];
+    let source = |&(_, d, s): &(u128, u32, u32)| &found[d as usize].0[s as usize];
     ranked.par_sort_unstable_by(|a, b| {
-        let (a, b) = (source(a), source(b));
-        (&a.2, &a.0, &a.1).cmp(&(&b.2, &b.0, &b.1))
+        a.0.cmp(&b.0).then_with(|| {
+            let (a, b) = (source(a), source(b));
+            (&a.2, &a.0, &a.1).cmp(&(&b.2, &b.0, &b.1))
+        })
     });
     let mut rank_of: Vec<Vec<u32>> = found.iter().map(|f| vec![0; f.0.len()]).collect();
     let mut rank = 0u32;
@@ -2245,7 +2264,7 @@ fn subjects_of(found: &[Arc<Found>], limit: usize) -> SubjectTop {
                 rank += 1;
             }
         }
-        let (d, s) = ranked[k];
+        let (_, d, s) = ranked[k];
         rank_of[d as usize][s as usize] = rank;
     }
     ranked.dedup_by(|a, b| {

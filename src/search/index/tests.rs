@@ -1196,3 +1196,27 @@ fn word_table_gives_the_ids_a_hash_map_gives() {
     assert_eq!(table_words.len(), map.len());
     assert!(table.slots.len() >= 2 * map.len());
 }
+
+#[test]
+fn key_prefixes_that_differ_order_keys_as_the_whole_keys_do() {
+    // Keys around the 16-byte edge, with zero bytes and prefixes of each other.
+    let mut keys: Vec<Vec<u8>> = vec![vec![], vec![0], vec![0, 0], vec![1], vec![255]];
+    for n in [1usize, 15, 16, 17, 20] {
+        for fill in [0u8, 1, 97, 255] {
+            let mut k = vec![97u8; n];
+            keys.push(k.clone());
+            k[n - 1] = fill;
+            keys.push(k.clone());
+            k.push(0);
+            keys.push(k);
+        }
+    }
+    for a in &keys {
+        for b in &keys {
+            let (pa, pb) = (key_prefix(a), key_prefix(b));
+            if pa != pb {
+                assert_eq!(pa.cmp(&pb), a.cmp(b), "{a:?} {b:?}");
+            }
+        }
+    }
+}
