@@ -46,7 +46,9 @@ pub fn render(md: &str) -> Rendered {
     let mut raw = crate::sanitize::Nesting::default();
     let mut too_deep = None;
     let mut raw_html = false;
-    let events: Vec<Event> = Parser::new_ext(md, options())
+    // About one event per 16 bytes of Markdown, so the list is rarely grown.
+    let mut events: Vec<Event> = Vec::with_capacity(md.len() / 16 + 16);
+    let parsed = Parser::new_ext(md, options())
         .into_offset_iter()
         .map(|(ev, range)| {
             match &ev {
@@ -110,8 +112,8 @@ pub fn render(md: &str) -> Rendered {
                 _ => {}
             }
             plain(shift_heading(ev))
-        })
-        .collect();
+        });
+    events.extend(parsed);
     let events = with_heading_ids(events);
     let mut out = String::with_capacity(md.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());

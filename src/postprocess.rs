@@ -141,7 +141,7 @@ fn scan_start_tag<'a>(html: &'a str, lt: usize, mut attrs: Vec<Attr<'a>>) -> Sta
         match b.get(i) {
             Some(&q @ (b'"' | b'\'')) => {
                 let v = i + 1;
-                let e = html[v..].find(q as char).map_or(b.len(), |e| v + e);
+                let e = memchr::memchr(q, &b[v..]).map_or(b.len(), |e| v + e);
                 attrs.push(Attr {
                     name: attr_name,
                     value: Some((v, e)),
@@ -166,7 +166,7 @@ fn scan_start_tag<'a>(html: &'a str, lt: usize, mut attrs: Vec<Attr<'a>>) -> Sta
 fn find_end_tag(html: &str, from: usize, name: &str) -> usize {
     let b = html.as_bytes();
     let mut i = from;
-    while let Some(k) = html[i..].find("</") {
+    while let Some(k) = memchr::memmem::find(&b[i..], b"</") {
         let at = i + k;
         let after = at + 2 + name.len();
         if b.len() >= after

@@ -1063,14 +1063,7 @@ impl Analysis {
         a
     }
 
-    fn add_text(
-        &mut self,
-        ids: &mut WordTable,
-        text: &str,
-        doc: u32,
-        sec: u32,
-        f: Field,
-    ) {
+    fn add_text(&mut self, ids: &mut WordTable, text: &str, doc: u32, sec: u32, f: Field) {
         for_each_token(text, |tok| {
             if tok.parts.is_empty() {
                 let id = self.intern(ids, tok.word, true);
