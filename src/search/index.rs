@@ -2217,14 +2217,24 @@ fn find_subjects<D: Borrow<SearchDoc> + Sync>(
         .collect()
 }
 
-/// The first 16 bytes of a sort key as a big-endian number, zero-padded. If the
-/// prefixes of two keys differ, they compare as the keys do (a shorter key pads with
-/// zeros, and is a prefix of the other there, so it sorts first either way).
+/// The first eight code points of a collation key (three bytes each, big-endian; see
+/// [`subject_words`]) as 16-bit digits of one number, zero-padded. A code point above
+/// 0xFFFF counts as 0xFFFF and ends the prefix. If the prefixes of two keys differ, they
+/// compare as the keys do: up to the first digit that differs the code points are the
+/// same (none of them ended a prefix), and there the digits are in the code points'
+/// order, or the shorter key ends (zero) where it is a prefix of the other.
 fn key_prefix(key: &[u8]) -> u128 {
-    let mut b = [0u8; 16];
-    let n = key.len().min(16);
-    b[..n].copy_from_slice(&key[..n]);
-    u128::from_be_bytes(b)
+    let mut p = 0u128;
+    let mut n = 0;
+    for c in key.chunks_exact(3).take(8) {
+        let cp = (u32::from(c[0]) << 16) | (u32::from(c[1]) << 8) | u32::from(c[2]);
+        p = (p << 16) | u128::from(cp.min(0xFFFF));
+        n += 1;
+        if cp >= 0xFFFF {
+            break;
+        }
+    }
+    p << (16 * (8 - n))
 }
 
 /// The register from what each document (sorted) gives it, at most `limit` entries
@@ -2232,9 +2242,9 @@ fn key_prefix(key: &[u8]) -> u128 {
 #[allow(clippy::type_complexity)]
 fn subjects_of(found: &[Arc<Found>], limit: usize) -> SubjectTop {
     // Every source ranked by (collation key, label, url); equal ones share a rank.
-    // Each entry carries the first 16 bytes of its key, zero-padded: where those
-    // differ they order the entries as the whole keys do, and the sort compares them
-    // without reading the source (a cache miss each on a large site).
+    // Each entry carries a prefix of its key (see [`key_prefix`]): where those differ
+    // they order the entries as the whole keys do, and the sort compares them without
+    // reading the source (a cache miss each on a large site).
     let mut ranked: Vec<(u128, u32, u32)> = found
         .iter()
         .enumerate()

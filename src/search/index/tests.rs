@@ -1199,16 +1199,26 @@ fn word_table_gives_the_ids_a_hash_map_gives() {
 
 #[test]
 fn key_prefixes_that_differ_order_keys_as_the_whole_keys_do() {
-    // Keys around the 16-byte edge, with zero bytes and prefixes of each other.
-    let mut keys: Vec<Vec<u8>> = vec![vec![], vec![0], vec![0, 0], vec![1], vec![255]];
-    for n in [1usize, 15, 16, 17, 20] {
-        for fill in [0u8, 1, 97, 255] {
-            let mut k = vec![97u8; n];
-            keys.push(k.clone());
-            k[n - 1] = fill;
-            keys.push(k.clone());
-            k.push(0);
-            keys.push(k);
+    // Collation keys (three bytes a code point) around the eight-code-point edge, with
+    // zeros, code points at and above 0xFFFF, and prefixes of each other.
+    let enc = |cps: &[u32]| -> Vec<u8> {
+        cps.iter()
+            .flat_map(|c| [(c >> 16) as u8, (c >> 8) as u8, *c as u8])
+            .collect()
+    };
+    let mut keys: Vec<Vec<u8>> = vec![vec![], enc(&[0]), enc(&[0, 0]), enc(&[1])];
+    for n in [1usize, 2, 7, 8, 9, 12] {
+        for fill in [0u32, 1, 97, 0xFFFE, 0xFFFF, 0x1_0000, 0x10_FFFF] {
+            for at in [0, n / 2, n - 1] {
+                let mut k = vec![97u32; n];
+                keys.push(enc(&k));
+                k[at] = fill;
+                keys.push(enc(&k));
+                k.push(0);
+                keys.push(enc(&k));
+                k.push(0x1_0001);
+                keys.push(enc(&k));
+            }
         }
     }
     for a in &keys {
