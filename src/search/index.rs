@@ -2234,7 +2234,8 @@ fn key_prefix(key: &[u8]) -> u128 {
             break;
         }
     }
-    p << (16 * (8 - n))
+    // An empty key has no digits (and a shift by all 128 bits would overflow).
+    if n == 0 { 0 } else { p << (16 * (8 - n)) }
 }
 
 /// The register from what each document (sorted) gives it, at most `limit` entries
