@@ -1,5 +1,6 @@
-//! Post-process stage: streams each rendered page through lol_html to resolve internal
-//! `@/` links for the chosen link style and mark external links `rel="noopener noreferrer"`.
+//! Post-process stage: scans each rendered page's start tags to resolve internal `@/`
+//! links for the chosen link style and mark external links `rel="noopener noreferrer"`
+//! (its tests hold the output equal to lol_html's).
 
 use crate::urls::{LinkStyle, resolve};
 
