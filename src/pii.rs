@@ -559,24 +559,7 @@ mod tests {
                 "{w:?}"
             );
         };
-        // Every byte value at every position, among fillers on both sides of the range.
-        for filler in [b'a', b' ', b'/', b':', 0x00, 0x80, 0xC3, 0xFF] {
-            for pos in 0..8 {
-                for b in 0..=255u8 {
-                    let mut w = [filler; 8];
-                    w[pos] = b;
-                    check(w);
-                }
-            }
-        }
-        // Pseudo-random words.
-        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-        for _ in 0..200_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            check(x.to_le_bytes());
-        }
+        crate::swar::for_each_test_word(200_000, check);
     }
 
     // Numbers used below, check digits verified by hand (weights 2,1,2,1,2,1,2,1,2 on the

@@ -45,6 +45,28 @@ pub(crate) fn skip(bytes: &[u8], mut i: usize, stop: impl Fn(u64) -> bool) -> us
     i
 }
 
+/// Test words for the word-at-a-time tests: every byte value at every position among
+/// fillers on both sides of the ranges they test, then `random` pseudo-random words.
+#[cfg(test)]
+pub(crate) fn for_each_test_word(random: usize, mut check: impl FnMut([u8; 8])) {
+    for filler in [b'a', b' ', b'/', b':', 0x00, 0x80, 0xC3, 0xFF] {
+        for pos in 0..8 {
+            for b in 0..=255u8 {
+                let mut w = [filler; 8];
+                w[pos] = b;
+                check(w);
+            }
+        }
+    }
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    for _ in 0..random {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        check(x.to_le_bytes());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,22 +91,7 @@ mod tests {
                 );
             }
         };
-        for filler in [b'a', b' ', b'/', b':', 0x00, 0x80, 0xC3, 0xFF] {
-            for pos in 0..8 {
-                for b in 0..=255u8 {
-                    let mut w = [filler; 8];
-                    w[pos] = b;
-                    check(w);
-                }
-            }
-        }
-        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-        for _ in 0..100_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            check(x.to_le_bytes());
-        }
+        for_each_test_word(100_000, check);
     }
 
     #[test]
