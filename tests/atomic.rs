@@ -183,3 +183,68 @@ fn killed_builds_leave_the_old_or_the_new_site_never_a_mix() {
 fn lovportal_run(args: &[String]) -> i32 {
     site::lovportal(args).code
 }
+
+/// A rebuild after a one-paragraph edit writes the files whose bytes changed and keeps
+/// every other file as it was (same inode, same modification time), so `rsync` and
+/// HTTP caches see only the change, and the swap frees only the changed files.
+#[cfg(unix)]
+#[test]
+fn a_rebuild_writes_only_the_files_that_changed() {
+    use std::os::unix::fs::MetadataExt;
+    let s = larger_site();
+    let out = s.root().join("public");
+    let stamp = |out: &Path| -> BTreeMap<String, (u64, i64)> {
+        tree(out)
+            .keys()
+            .map(|rel| {
+                let m = std::fs::metadata(out.join(rel)).unwrap();
+                (
+                    rel.clone(),
+                    (m.ino(), m.mtime_nsec() + m.mtime() * 1_000_000_000),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(lovportal_run(&build_args(&s, &out)), 0);
+    let (before, bytes_before) = (stamp(&out), tree(&out));
+    std::thread::sleep(Duration::from_millis(20));
+    let edited = "content/kommun-3/rutin-4.md";
+    s.write(
+        edited,
+        s.read(edited) + "\n\nEtt nytt stycke om rapportering.\n",
+    );
+    assert_eq!(lovportal_run(&build_args(&s, &out)), 0);
+    let (after, bytes_after) = (stamp(&out), tree(&out));
+    // Search files are named by their content: an edit renames a few of them.
+    let mut changed: Vec<&str> = after
+        .keys()
+        .filter(|rel| !before.contains_key(*rel))
+        .map(|rel| rel.as_str())
+        .collect();
+    assert!(
+        changed.iter().all(|rel| rel.starts_with("sok/")),
+        "{changed:?}"
+    );
+    for (rel, old) in before.iter().filter(|(rel, _)| after.contains_key(*rel)) {
+        if bytes_before[rel] == bytes_after[rel] {
+            assert_eq!(&after[rel], old, "{rel}: unchanged bytes, yet rewritten");
+        } else {
+            assert_ne!(after[rel].0, old.0, "{rel}: changed bytes in the old inode");
+            changed.push(rel.as_str());
+        }
+    }
+    assert!(
+        changed.contains(&"kommun-3/rutin-4/index.html"),
+        "{changed:?}"
+    );
+    assert!(
+        changed.len() * 10 < before.len(),
+        "{} of {} files changed: {changed:?}",
+        changed.len(),
+        before.len()
+    );
+    assert!(
+        String::from_utf8_lossy(&bytes_after["kommun-3/rutin-4/index.html"])
+            .contains("Ett nytt stycke om rapportering.")
+    );
+}
