@@ -48,8 +48,10 @@ pub struct Staging {
     dir: PathBuf,
     /// Set up on the first write: `Err` holds the failed path and the error's text.
     ready: OnceLock<Result<(), (PathBuf, std::io::ErrorKind, String)>>,
-    /// Folders (relative) already made in the staging directory.
-    dirs: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// Folders (relative) already made in the staging directory, each with whether the
+    /// previous site has it as a real folder (no symbolic link on the way), so that its
+    /// files may be linked.
+    dirs: std::sync::Mutex<std::collections::HashMap<String, bool>>,
     /// Whether a previous site is there to reuse unchanged files from.
     previous: bool,
     committed: bool,
@@ -110,15 +112,21 @@ impl Staging {
         // Each folder is made once, before its first file: most pages are the only
         // file in their folder, and a write that fails for want of its folder first is
         // one wasted system call per page.
+        let mut linkable = self.previous;
         if let Some((dir, _)) = rel.rsplit_once('/') {
             let mut made = self.dirs.lock().unwrap_or_else(|e| e.into_inner());
-            if !made.contains(dir) {
-                let d = self.dir.join(dir);
-                std::fs::create_dir_all(&d).map_err(io(&d))?;
-                made.insert(dir.to_string());
-            }
+            linkable &= match made.get(dir) {
+                Some(&real) => real,
+                None => {
+                    let d = self.dir.join(dir);
+                    std::fs::create_dir_all(&d).map_err(io(&d))?;
+                    let real = self.previous && real_folders(&self.out, dir);
+                    made.insert(dir.to_string(), real);
+                    real
+                }
+            };
         }
-        if self.previous {
+        if linkable {
             let old = self.out.join(rel);
             if unchanged(&old, bytes) && std::fs::hard_link(&old, &path).is_ok() {
                 return Ok(());
@@ -147,11 +155,23 @@ impl Drop for Staging {
     }
 }
 
-/// Whether `old` is a regular file (not a link to one) holding exactly `bytes`.
+/// Whether every folder of `rel` (`a/b` for `a/b/index.html`) is a real folder under
+/// `root`, not a symbolic link to somewhere else.
+fn real_folders(root: &Path, rel: &str) -> bool {
+    let mut p = root.to_path_buf();
+    rel.split('/').all(|part| {
+        p.push(part);
+        std::fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_dir())
+    })
+}
+
+/// Whether `old` is a regular file of the previous site alone (not a symbolic link, no
+/// other hard links: a file shared with something else could later change under the new
+/// site) holding exactly `bytes`.
 fn unchanged(old: &Path, bytes: &[u8]) -> bool {
     use std::io::Read;
     match std::fs::symlink_metadata(old) {
-        Ok(m) if m.file_type().is_file() && m.len() == bytes.len() as u64 => {}
+        Ok(m) if m.file_type().is_file() && m.len() == bytes.len() as u64 && single_link(&m) => {}
         _ => return false,
     }
     let Ok(mut f) = std::fs::File::open(old) else {
@@ -169,6 +189,17 @@ fn unchanged(old: &Path, bytes: &[u8]) -> bool {
     }
     // The file must end here too (it may have grown since the size was read).
     matches!(f.read(&mut [0u8; 1]), Ok(0))
+}
+
+#[cfg(unix)]
+fn single_link(m: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    m.nlink() == 1
+}
+
+#[cfg(not(unix))]
+fn single_link(_: &std::fs::Metadata) -> bool {
+    true
 }
 
 /// Writes `bytes` to a new file at `path`. A file already there (a second write of the
@@ -350,6 +381,42 @@ mod tests {
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
         drop(staging);
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
+    }
+
+    /// Files reached through a symbolic link in the previous site, or with hard links
+    /// elsewhere, are written anew, never shared with the new site.
+    #[cfg(unix)]
+    #[test]
+    fn files_shared_with_anything_else_are_not_linked() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("index.html"), b"same").unwrap();
+        std::fs::create_dir_all(&out).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("via-link")).unwrap();
+        std::fs::write(out.join("shared.html"), b"same").unwrap();
+        std::fs::hard_link(out.join("shared.html"), dir.path().join("deploy-copy.html")).unwrap();
+        let outside = [
+            inode(&elsewhere.join("index.html")),
+            inode(&out.join("shared.html")),
+        ];
+        write_atomic(
+            &out,
+            &[
+                ("via-link/index.html".into(), b"same".to_vec()),
+                ("shared.html".into(), b"same".to_vec()),
+            ],
+        )
+        .unwrap();
+        assert!(
+            std::fs::symlink_metadata(out.join("via-link"))
+                .unwrap()
+                .is_dir()
+        );
+        assert_ne!(inode(&out.join("via-link/index.html")), outside[0]);
+        assert_ne!(inode(&out.join("shared.html")), outside[1]);
+        assert_eq!(std::fs::read(out.join("shared.html")).unwrap(), b"same");
     }
 
     #[test]
