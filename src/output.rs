@@ -109,10 +109,10 @@ impl Staging {
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), IoFailure> {
         self.prepare()?;
         let path = self.dir.join(rel);
+        let mut linkable = self.previous;
         // Each folder is made once, before its first file: most pages are the only
         // file in their folder, and a write that fails for want of its folder first is
         // one wasted system call per page.
-        let mut linkable = self.previous;
         if let Some((dir, _)) = rel.rsplit_once('/') {
             let mut made = self.dirs.lock().unwrap_or_else(|e| e.into_inner());
             linkable &= match made.get(dir) {
@@ -169,26 +169,12 @@ fn real_folders(root: &Path, rel: &str) -> bool {
 /// other hard links: a file shared with something else could later change under the new
 /// site) holding exactly `bytes`.
 fn unchanged(old: &Path, bytes: &[u8]) -> bool {
-    use std::io::Read;
     match std::fs::symlink_metadata(old) {
-        Ok(m) if m.file_type().is_file() && m.len() == bytes.len() as u64 && single_link(&m) => {}
-        _ => return false,
-    }
-    let Ok(mut f) = std::fs::File::open(old) else {
-        return false;
-    };
-    // Compared in blocks, so a file that differs early is not read to its end.
-    let mut buf = vec![0u8; bytes.len().min(64 * 1024)];
-    let mut at = 0;
-    while at < bytes.len() {
-        let n = buf.len().min(bytes.len() - at);
-        if f.read_exact(&mut buf[..n]).is_err() || buf[..n] != bytes[at..at + n] {
-            return false;
+        Ok(m) if m.file_type().is_file() && m.len() == bytes.len() as u64 && single_link(&m) => {
+            std::fs::read(old).is_ok_and(|b| b == bytes)
         }
-        at += n;
+        _ => false,
     }
-    // The file must end here too (it may have grown since the size was read).
-    matches!(f.read(&mut [0u8; 1]), Ok(0))
 }
 
 #[cfg(unix)]
